@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef AVCPU_H
+#define AVCPU_H
+
+#include <linux/types.h>
+
+extern const u8 avcpu_hyp_blob[];
+extern const u8 avcpu_hyp_blob_end[];
+
+int avcpu_dev_init(void);
+void avcpu_dev_exit(void);
+
+#endif /* AVCPU_H */

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Builds the test machine's initramfs for one kernel: busybox, /init, avcpu.ko for that
+# kernel, the selftests and the userspace tools.
+# Usage: mkinitramfs.sh KERNEL_TAG OUTPUT.cpio.gz
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${AVCPU_CACHE:-$top/.cache}
+build=${AVCPU_BUILD:-$top/build}
+tag=$1 out=$2
+
+# shellcheck source=/dev/null
+. "$cache/versions.env"
+case $tag in
+6.1) kver=$K61_ABI ;;
+6.12) kver=$K612_ABI ;;
+*) echo "mkinitramfs: unknown kernel '$tag' (6.1 or 6.12)" >&2; exit 1 ;;
+esac
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,avcpu/selftests} \
+	"$root/lib/modules/$kver/extra"
+cp "$cache/busybox/bin/busybox" "$root/bin/busybox"
+install -m 755 "$top/scripts/guest/init" "$root/init"
+install -m 755 "$top/scripts/guest/run-selftests.sh" "$root/avcpu/"
+[ -f "$top/scripts/guest/demo.sh" ] && install -m 755 "$top/scripts/guest/demo.sh" "$root/avcpu/"
+cp "$build/kmod-$tag/avcpu.ko" "$root/lib/modules/$kver/extra/"
+
+# Every selftest binary the selftests Makefile built, in a stable order.
+: >"$root/avcpu/selftests/tests.list"
+for t in $(cd "$build/selftests" && ls | sort); do
+	f=$build/selftests/$t
+	[ -f "$f" ] && [ -x "$f" ] || continue
+	cp "$f" "$root/avcpu/selftests/"
+	echo "$t" >>"$root/avcpu/selftests/tests.list"
+done
+[ -f "$top/selftests/settings" ] && cp "$top/selftests/settings" "$root/avcpu/selftests/"
+
+for f in "$build"/userspace-aarch64/tools/*; do
+	[ -f "$f" ] && [ -x "$f" ] && cp "$f" "$root/usr/bin/"
+done
+if [ -d "$build/userspace-aarch64/guests" ]; then
+	mkdir -p "$root/avcpu/guests"
+	cp "$build"/userspace-aarch64/guests/*.bin "$root/avcpu/guests/" 2>/dev/null || true
+fi
+
+(cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0) | gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"

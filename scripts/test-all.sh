@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make test: the host unit tests, then every test-machine configuration: the matrix
+# KERNELS x CPUS, then the extra boots listed in selftests/boots.conf. One result line per
+# configuration, and last one line "N passed, N failed, N skipped" over everything.
+# Usage: test-all.sh [--kernels "6.1 6.12"] [--cpus "max cortex-a72"] [--no-extra]
+#                    [qemu-run options for every boot...]
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${AVCPU_BUILD:-$top/build}
+kernels="6.1 6.12" cpus="max cortex-a72" extra=1 opts=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) kernels=$2; shift ;;
+	--cpus) cpus=$2; shift ;;
+	--no-extra) extra=0 ;;
+	*) opts+=("$1") ;;
+	esac
+	shift
+done
+
+total_p=0 total_f=0 total_s=0 lines=()
+record() { # name passed failed skipped verdict secs reason
+	local name=$1 p=$2 f=$3 s=$4 v=$5 secs=$6 reason=${7:-}
+	# A failed boot counts as a failure even when no single test failed (a splat, a hang).
+	[ "$v" = FAIL ] && [ "$f" -eq 0 ] && f=1
+	total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
+	lines+=("$(printf '%-28s %-4s %4d passed %3d failed %3d skipped %5ss%s' "$name" "$v" \
+		"$p" "$f" "$s" "$secs" "${reason:+  $reason}")")
+}
+
+start=$(date +%s)
+. "$top/.cache/versions.env" 2>/dev/null && {
+	echo "kernels: 6.1 = $K61_ABI ($K61_VERSION), 6.12 = $K612_ABI ($K612_VERSION)"
+}
+
+# Host unit tests (GoogleTest through CTest).
+echo "== host unit tests"
+t0=$(date +%s)
+ctest_out=$(cd "$build/userspace-host" && ctest --output-on-failure -j "$(nproc)" 2>&1)
+ctest_rc=$?
+echo "$ctest_out" | tail -n 3
+# "100% tests passed, 0 tests failed out of 11"
+read -r hf ht < <(echo "$ctest_out" | sed -n 's/.* \([0-9]\+\) tests\? failed out of \([0-9]\+\).*/\1 \2/p')
+hs=$(echo "$ctest_out" | grep -c '\*\*\*Skipped\|Not Run' || true)
+if [ -z "${ht:-}" ]; then
+	record host-unit 0 1 0 FAIL $(( $(date +%s) - t0 )) "ctest produced no summary"
+else
+	v=PASS; [ "$ctest_rc" -eq 0 ] && [ "$hf" -eq 0 ] || v=FAIL
+	record host-unit $((ht - hf - hs)) "$hf" "$hs" $v $(( $(date +%s) - t0 ))
+fi
+
+boot() { # name qemu-run options...
+	local name=$1
+	shift
+	echo "== $name"
+	bash "$top/scripts/qemu-run.sh" --quiet --name "$name" "$@" "${opts[@]}"
+	local res=$build/logs/$name.log.result
+	if [ -f "$res" ]; then
+		local p f s v secs reason
+		read -r p f s v secs reason <"$res"
+		record "$name" "$p" "$f" "$s" "$v" "$secs" "$reason"
+	else
+		record "$name" 0 1 0 FAIL 0 "the runner produced no result"
+	fi
+}
+
+for k in $kernels; do
+	for c in $cpus; do
+		boot "$k-$c" --kernel "$k" --cpu "$c"
+	done
+done
+
+# Extra boots: "name  qemu-run options" per line.
+if [ $extra -eq 1 ] && [ -f "$top/selftests/boots.conf" ]; then
+	while read -r name args; do
+		case $name in ''|'#'*) continue ;; esac
+		# shellcheck disable=SC2086
+		boot "$name" $args
+	done <"$top/selftests/boots.conf"
+fi
+
+echo
+echo "== results ($(( $(date +%s) - start ))s)"
+printf '%s\n' "${lines[@]}"
+fails=0
+for l in "${lines[@]}"; do case $l in *' FAIL '*) fails=$((fails + 1)) ;; esac; done
+echo "$total_p passed, $total_f failed, $total_s skipped"
+[ "$total_f" -eq 0 ] && [ $fails -eq 0 ]

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "avcpu_test_util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+const char *avcpu_module_path(void)
+{
+	static char path[256];
+	const char *env = getenv("AVCPU_MODULE");
+	struct utsname uts;
+
+	if (env && *env)
+		return access(env, R_OK) == 0 ? env : NULL;
+	if (uname(&uts))
+		return NULL;
+	snprintf(path, sizeof(path), "/lib/modules/%s/extra/avcpu.ko", uts.release);
+	return access(path, R_OK) == 0 ? path : NULL;
+}
+
+bool avcpu_module_loaded(void)
+{
+	return access("/sys/module/avcpu", F_OK) == 0;
+}
+
+int avcpu_load(const char *params)
+{
+	const char *path = avcpu_module_path();
+	int fd, ret;
+
+	if (!path)
+		return -ENOENT;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params ? params : "", 0);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+int avcpu_unload(void)
+{
+	return syscall(SYS_delete_module, "avcpu", O_NONBLOCK) ? -errno : 0;
+}
+
+long avcpu_kernel_taint(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+	long taint = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &taint) != 1)
+		taint = -1;
+	fclose(f);
+	return taint;
+}
+
+/* A /dev/kmsg record is "prio,seq,time,flags;message\n". */
+static bool kmsg_read_record(int fd, unsigned long long *seq, char *msg, size_t len)
+{
+	char rec[2048];
+	ssize_t n;
+	char *semi;
+
+	for (;;) {
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue; /* records were overwritten: keep reading */
+		if (n <= 0)
+			return false;
+		break;
+	}
+	rec[n] = '\0';
+	if (sscanf(rec, "%*u,%llu", seq) != 1)
+		return false;
+	semi = strchr(rec, ';');
+	semi = semi ? semi + 1 : rec;
+	n = strnlen(semi, len - 1);
+	memcpy(msg, semi, n);
+	msg[n] = '\0';
+	return true;
+}
+
+unsigned long long avcpu_kmsg_now(void)
+{
+	unsigned long long seq, next = 0;
+	char msg[8];
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	/* The sequence number after the newest record. */
+	while (kmsg_read_record(fd, &seq, msg, sizeof(msg)))
+		next = seq + 1;
+	close(fd);
+	return next;
+}
+
+size_t avcpu_kmsg_since(unsigned long long *seq, char *buf, size_t len)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	unsigned long long rec_seq;
+	char msg[1024];
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	if (fd < 0)
+		return 0;
+	while (kmsg_read_record(fd, &rec_seq, msg, sizeof(msg))) {
+		if (rec_seq < *seq)
+			continue;
+		*seq = rec_seq + 1;
+		if (used + strlen(msg) + 1 < len) {
+			memcpy(buf + used, msg, strlen(msg) + 1);
+			used += strlen(msg);
+		}
+	}
+	close(fd);
+	return used;
+}
