@@ -4,8 +4,11 @@
 
 #include <linux/types.h>
 
+/* The EL2 image embedded in the module (hyp_blob.S). */
 extern const u8 avcpu_hyp_blob[];
 extern const u8 avcpu_hyp_blob_end[];
+
+int avcpu_el2_probe(void);
 
 int avcpu_dev_init(void);
 void avcpu_dev_exit(void);

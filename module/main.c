@@ -8,6 +8,7 @@
 #include <linux/printk.h>
 
 #include "avcpu.h"
+#include "el2.h"
 #include "hyp/include/hyp_image.h"
 
 static int avcpu_check_image(void)
@@ -17,7 +18,10 @@ static int avcpu_check_image(void)
 
 	if (size < sizeof(*hdr) || hdr->magic != AVCPU_HYP_MAGIC ||
 	    hdr->abi != AVCPU_HYP_ABI || hdr->bss_start != size ||
-	    hdr->end < hdr->bss_start) {
+	    hdr->end < hdr->bss_start || hdr->text_end > hdr->rodata_end ||
+	    hdr->rodata_end > hdr->bss_start || hdr->rela_end > hdr->rodata_end ||
+	    hdr->rela_start > hdr->rela_end || hdr->vectors & 2047 ||
+	    hdr->init >= hdr->text_end || hdr->soft_restart_probe >= hdr->text_end) {
 		pr_err("embedded EL2 image is corrupt (%zu bytes)\n", size);
 		return -ENOEXEC;
 	}
@@ -31,17 +35,24 @@ static int __init avcpu_init(void)
 	ret = avcpu_check_image();
 	if (ret)
 		return ret;
-	ret = avcpu_dev_init();
+	ret = avcpu_el2_init();
 	if (ret)
 		return ret;
-	pr_info("loaded, EL2 image %zu bytes\n",
-		(size_t)(avcpu_hyp_blob_end - avcpu_hyp_blob));
+	avcpu_debugfs_init();
+	ret = avcpu_dev_init();
+	if (ret) {
+		avcpu_debugfs_exit();
+		avcpu_el2_exit();
+		return ret;
+	}
 	return 0;
 }
 
 static void __exit avcpu_exit(void)
 {
 	avcpu_dev_exit();
+	avcpu_debugfs_exit();
+	avcpu_el2_exit();
 }
 
 module_init(avcpu_init);

@@ -128,3 +128,79 @@ size_t avcpu_kmsg_since(unsigned long long *seq, char *buf, size_t len)
 	close(fd);
 	return used;
 }
+
+int avcpu_ensure_loaded(void)
+{
+	int ret;
+
+	if (avcpu_module_loaded())
+		return 0;
+	ret = avcpu_load(NULL);
+	return ret == -EEXIST ? 0 : ret;
+}
+
+long avcpu_read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t used = 0;
+	ssize_t n = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (used + 1 < len && (n = read(fd, buf + used, len - 1 - used)) > 0)
+		used += n;
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	buf[used] = '\0';
+	return n < 0 ? n : (long)used;
+}
+
+bool avcpu_kv(const char *line, const char *key, long long *value)
+{
+	size_t klen = strlen(key);
+	const char *p = line;
+
+	while ((p = strstr(p, key))) {
+		bool at_word = p == line || p[-1] == ' ' || p[-1] == '\n';
+
+		if (at_word && p[klen] == '=') {
+			*value = strtoll(p + klen + 1, NULL, 0);
+			return true;
+		}
+		p += klen;
+	}
+	return false;
+}
+
+const char *avcpu_cmdline_value(const char *word, char *buf, size_t len)
+{
+	char cmdline[4096];
+	const char *p;
+	size_t wlen = strlen(word), n;
+
+	if (avcpu_read_file("/proc/cmdline", cmdline, sizeof(cmdline)) < 0)
+		return NULL;
+	for (p = cmdline; (p = strstr(p, word)); p += wlen) {
+		if ((p == cmdline || p[-1] == ' ') && p[wlen] == '=') {
+			p += wlen + 1;
+			n = strcspn(p, " \n");
+			if (n >= len)
+				n = len - 1;
+			memcpy(buf, p, n);
+			buf[n] = '\0';
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+long avcpu_mem_free_kib(void)
+{
+	char info[4096];
+	const char *p;
+
+	if (avcpu_read_file("/proc/meminfo", info, sizeof(info)) < 0)
+		return -1;
+	p = strstr(info, "MemFree:");
+	return p ? strtol(p + 8, NULL, 10) : -1;
+}

@@ -35,4 +35,25 @@ long avcpu_kernel_taint(void);
 unsigned long long avcpu_kmsg_now(void);
 size_t avcpu_kmsg_since(unsigned long long *seq, char *buf, size_t len);
 
+
+
+/* Loads avcpu unless it is loaded already; 0, -errno, or -ENOENT without a module file. */
+int avcpu_ensure_loaded(void);
+
+/*
+ * Reads a whole (debugfs) file into buf, NUL-terminated. Returns the length or -errno.
+ */
+long avcpu_read_file(const char *path, char *buf, size_t len);
+
+/*
+ * Finds "key=" in a line of "key=value" words and parses its value (base 0: decimal,
+ * 0x hex, negative). Returns false if the key is absent.
+ */
+bool avcpu_kv(const char *line, const char *key, long long *value);
+
+/* The value of "word=" on the kernel command line, or NULL. */
+const char *avcpu_cmdline_value(const char *word, char *buf, size_t len);
+
+/* Free memory in KiB (MemFree in /proc/meminfo), or -1. */
+long avcpu_mem_free_kib(void);
 #endif /* AVCPU_TEST_UTIL_H */

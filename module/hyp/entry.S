@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Image header and EL2 exception vectors.
+ * The EL2 image's assembly: its header, the MMU-off entry point the hyp stub branches to,
+ * the exception vectors, the host-call path, the report of exceptions EL2 takes itself,
+ * and the hand-back to the hyp stub.
+ *
+ * EL2 runs identity-mapped (VA == PA), so the same code runs with the MMU off and on.
  */
 #include "hyp_image.h"
+#include "hyp_abi.h"
+
+#define ESR_EC_SHIFT	26
+#define ESR_EC_HVC64	0x16
 
 	.section .hyp.header, "ax"
-	.globl __hyp_header
+	.globl	__hyp_header
 __hyp_header:
 	.quad	AVCPU_HYP_MAGIC
 	.quad	AVCPU_HYP_ABI
@@ -16,32 +24,245 @@ __hyp_header:
 	.quad	__hyp_rela_start - __hyp_header
 	.quad	__hyp_rela_end - __hyp_header
 	.quad	__hyp_vectors - __hyp_header
+	.quad	__hyp_init - __hyp_header
+	.quad	__hyp_soft_restart_probe - __hyp_header
 	.if	(. - __hyp_header) != HYP_HDR_SIZE
 	.error	"image header does not match struct avcpu_hyp_header"
 	.endif
 
 /*
- * One 128-byte slot per vector (Arm ARM D1.10.2, "Exception vectors"). An entry that
- * outgrows its slot fails the build at .org.
+ * Exception vectors: 16 slots of 128 bytes (Arm ARM D1.10.2 "Exception vectors"). A slot
+ * whose code outgrows 0x80 bytes fails the build at .org.
  */
-.macro	vector_slot, label
+.macro	vector_slot, name, target
 	.balign	0x80
-\label:
+.Lslot_\name:
+	b	\target
+	.org	.Lslot_\name + 0x80
 .endm
 
 	.section .hyp.vectors, "ax"
 	.balign	2048
 	.globl	__hyp_vectors
 __hyp_vectors:
-	.irp	el, cur_sp0, cur_spx, lower64, lower32
-	.irp	kind, sync, irq, fiq, serror
-	vector_slot	vec_\el\()_\kind
-	b	hyp_unexpected
-	.org	vec_\el\()_\kind + 0x80
-	.endr
-	.endr
+	/* Current EL with SP_EL0: EL2 never runs on SP_EL0. */
+	vector_slot	cur_sp0_sync, hyp_el2_exception
+	vector_slot	cur_sp0_irq, hyp_el2_exception
+	vector_slot	cur_sp0_fiq, hyp_el2_exception
+	vector_slot	cur_sp0_serror, hyp_el2_exception
+	/* Current EL with SP_EL2: an exception EL2 took itself. */
+	vector_slot	cur_spx_sync, hyp_el2_exception
+	vector_slot	cur_spx_irq, hyp_el2_exception
+	vector_slot	cur_spx_fiq, hyp_el2_exception
+	vector_slot	cur_spx_serror, hyp_el2_exception
+	/* Lower EL, AArch64: the host (and, once guests run, a guest). */
+	vector_slot	lower_sync, host_sync_entry
+	vector_slot	lower_irq, lower_irq_entry
+	vector_slot	lower_fiq, lower_irq_entry
+	vector_slot	lower_serror, lower_serror_entry
+	/* Lower EL, AArch32: nothing below EL2 runs AArch32 code that can trap here. */
+	vector_slot	lower32_sync, hyp_el2_exception
+	vector_slot	lower32_irq, hyp_el2_exception
+	vector_slot	lower32_fiq, hyp_el2_exception
+	vector_slot	lower32_serror, hyp_el2_exception
+
+/* Pushes x0..x30 as a HostFrame. */
+.macro	save_host_frame
+	sub	sp, sp, #HOST_FRAME_SIZE
+	stp	x0, x1, [sp, #16 * 0]
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	stp	x18, x19, [sp, #16 * 9]
+	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+	str	x30, [sp, #16 * 15]
+.endm
+
+/* Reloads x4..x30 from the HostFrame at sp and pops it; x0..x3 are the results. */
+.macro	restore_host_frame
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldp	x18, x19, [sp, #16 * 9]
+	ldp	x20, x21, [sp, #16 * 10]
+	ldp	x22, x23, [sp, #16 * 11]
+	ldp	x24, x25, [sp, #16 * 12]
+	ldp	x26, x27, [sp, #16 * 13]
+	ldp	x28, x29, [sp, #16 * 14]
+	ldr	x30, [sp, #16 * 15]
+	add	sp, sp, #HOST_FRAME_SIZE
+.endm
 
 	.text
-hyp_unexpected:
+
+/*
+ * MMU-off entry, reached through the stub's HVC_SOFT_RESTART with x0 = the physical
+ * address of this CPU's struct avcpu_hyp_init. ELR_EL2/SPSR_EL2 still describe the host's
+ * hvc, so eret returns to it. Nothing is written to memory before the MMU is on: with the
+ * MMU off stores bypass the caches, and stale lines could hide them later.
+ */
+	.globl	__hyp_init
+__hyp_init:
+	mrs	x9, vbar_el2			// the stub's vectors, to hand back later
+	mrs	x10, sctlr_el2			// the stub's SCTLR_EL2 (MMU off)
+	ldr	x11, [x0, #HYP_INIT_MAIR]
+	msr	mair_el2, x11
+	ldr	x11, [x0, #HYP_INIT_TCR]
+	msr	tcr_el2, x11
+	ldr	x11, [x0, #HYP_INIT_TTBR0]
+	msr	ttbr0_el2, x11
+	isb
+	tlbi	alle2				// nothing cached from an earlier owner of EL2
+	dsb	nsh
+	ic	iallu
+	dsb	nsh
+	isb
+	ldr	x11, [x0, #HYP_INIT_SCTLR]
+	msr	sctlr_el2, x11
+	isb
+	ldr	x11, [x0, #HYP_INIT_SP]
+	mov	sp, x11
+	ldr	x12, [x0, #HYP_INIT_PERCPU]
+	msr	tpidr_el2, x12
+	str	x9, [x12, #HYP_PCPU_STUB_VBAR]
+	str	x10, [x12, #HYP_PCPU_STUB_SCTLR]
+	str	x11, [x12, #HYP_PCPU_STACK_TOP]
+	str	xzr, [x12, #HYP_PCPU_IN_FAULT]
+	ldr	x11, [x0, #HYP_INIT_VBAR]
+	msr	vbar_el2, x11
+	isb
+	mov	x0, #0
+	eret
+
+/*
+ * A synchronous exception from EL1. Saves the host's registers so that it sees every one
+ * but x0..x3 preserved, remembers where the call came from (for the fault report below),
+ * and hands the stub's reset functions to hyp_reset_to_stub.
+ */
+host_sync_entry:
+	save_host_frame
+	mrs	x9, tpidr_el2
+	mrs	x10, elr_el2
+	str	x10, [x9, #HYP_PCPU_HOST_ELR]
+	mrs	x10, spsr_el2
+	str	x10, [x9, #HYP_PCPU_HOST_SPSR]
+
+	mrs	x10, esr_el2
+	lsr	x11, x10, #ESR_EC_SHIFT
+	cmp	x11, #ESR_EC_HVC64
+	b.ne	1f
+	tst	x10, #0xffff			// only hvc #0 speaks the stub's ABI
+	b.ne	1f
+	cmp	x0, #HVC_SOFT_RESTART
+	b.eq	hyp_reset_to_stub
+	cmp	x0, #HVC_RESET_VECTORS
+	b.eq	hyp_reset_to_stub
+1:	mov	x0, sp
+	bl	hyp_handle_host_sync
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	restore_host_frame
+	eret
+
+/*
+ * HVC_RESET_VECTORS and HVC_SOFT_RESTART: give EL2 back to the hyp stub exactly as the
+ * stub would have been (its vectors, its SCTLR_EL2 with the MMU off), then either return 0
+ * or branch to x1 at EL2 with x2..x4 moved to x0..x2, as the stub does. The stub's ABI lets
+ * caller-saved registers be clobbered; x9..x11 are.
+ */
+hyp_reset_to_stub:
+	mrs	x9, tpidr_el2
+	ldr	x10, [x9, #HYP_PCPU_STUB_VBAR]
+	ldr	x11, [x9, #HYP_PCPU_STUB_SCTLR]
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x4, x5, [sp, #16 * 2]
+	add	sp, sp, #HOST_FRAME_SIZE
+	msr	vbar_el2, x10
+	dsb	sy
+	msr	sctlr_el2, x11			// MMU and caches off: we run identity-mapped
+	isb
+	tlbi	alle2
+	dsb	nsh
+	isb
+	cmp	x0, #HVC_SOFT_RESTART
+	b.eq	1f
+	mov	x0, #0
+	eret
+1:	mov	x9, x1
+	mov	x0, x2
+	mov	x1, x3
+	mov	x2, x4
+	br	x9
+
+/*
+ * An exception EL2 took itself (a bug, or a test's deliberate fault). Record ESR/ELR/FAR
+ * in this CPU's data and abandon the host call in progress: reset the stack, restore the
+ * host's registers from its frame and return AVCPU_HYP_EFAULT with ESR, ELR, FAR in x1..x3,
+ * so that the host can report it instead of hanging. A second exception while reporting
+ * one cannot be recovered: park the CPU.
+ */
+hyp_el2_exception:
+	mrs	x9, tpidr_el2
+	ldr	x10, [x9, #HYP_PCPU_IN_FAULT]
+	cbnz	x10, hyp_park
+	mov	x10, #1
+	str	x10, [x9, #HYP_PCPU_IN_FAULT]
+	mrs	x1, esr_el2
+	mrs	x2, elr_el2
+	mrs	x3, far_el2
+	str	x1, [x9, #HYP_PCPU_FAULT_ESR]
+	str	x2, [x9, #HYP_PCPU_FAULT_ELR]
+	str	x3, [x9, #HYP_PCPU_FAULT_FAR]
+	ldr	x10, [x9, #HYP_PCPU_FAULT_COUNT]
+	add	x10, x10, #1
+	str	x10, [x9, #HYP_PCPU_FAULT_COUNT]
+	ldr	x10, [x9, #HYP_PCPU_HOST_ELR]
+	msr	elr_el2, x10
+	ldr	x10, [x9, #HYP_PCPU_HOST_SPSR]
+	msr	spsr_el2, x10
+	ldr	x10, [x9, #HYP_PCPU_STACK_TOP]
+	sub	sp, x10, #HOST_FRAME_SIZE
+	str	xzr, [x9, #HYP_PCPU_IN_FAULT]
+	mov	x0, #AVCPU_HYP_EFAULT
+	restore_host_frame
+	eret
+
+hyp_park:
 	wfe
-	b	hyp_unexpected
+	b	hyp_park
+
+/*
+ * Interrupts and SErrors from a lower EL reach EL2 only while a guest runs (HCR_EL2.IMO,
+ * FMO, AMO are clear for the host). Until guests exist there is nothing to switch away
+ * from: return, and let the host take it at EL1.
+ */
+lower_irq_entry:
+lower_serror_entry:
+	eret
+
+/*
+ * A target for HVC_SOFT_RESTART in tests of the stub contract: runs at EL2 with the MMU
+ * off (as the stub leaves it) and returns to the caller with x0 = x0 + 1 (the caller's x2),
+ * x1 = CurrentEL, x2 = SCTLR_EL2, x3 = the caller's x3 (arrived as x1).
+ */
+	.globl	__hyp_soft_restart_probe
+__hyp_soft_restart_probe:
+	add	x0, x0, #1
+	mov	x3, x1
+	mrs	x1, CurrentEL
+	mrs	x2, sctlr_el2
+	eret

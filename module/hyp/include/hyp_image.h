@@ -19,7 +19,9 @@
 #define HYP_HDR_RELA_START	48
 #define HYP_HDR_RELA_END	56
 #define HYP_HDR_VECTORS		64
-#define HYP_HDR_SIZE		72
+#define HYP_HDR_INIT		72
+#define HYP_HDR_SOFT_RESTART_PROBE 80
+#define HYP_HDR_SIZE		88
 
 #ifndef __ASSEMBLY__
 #ifdef __KERNEL__
@@ -39,12 +41,15 @@ struct avcpu_hyp_header {
 	__u64 rela_start;	/* Elf64_Rela entries, all R_AARCH64_RELATIVE */
 	__u64 rela_end;
 	__u64 vectors;		/* the 2 KiB-aligned EL2 vector table */
+	__u64 init;		/* MMU-off entry point, HVC_SOFT_RESTART target */
+	__u64 soft_restart_probe; /* HVC_SOFT_RESTART target for stub-contract tests */
 };
 
 #ifdef __cplusplus
 static_assert(sizeof(avcpu_hyp_header) == HYP_HDR_SIZE);
 static_assert(__builtin_offsetof(avcpu_hyp_header, vectors) == HYP_HDR_VECTORS);
 static_assert(__builtin_offsetof(avcpu_hyp_header, rela_start) == HYP_HDR_RELA_START);
+static_assert(__builtin_offsetof(avcpu_hyp_header, soft_restart_probe) == HYP_HDR_SOFT_RESTART_PROBE);
 #endif
 #endif /* __ASSEMBLY__ */
 #endif /* AVCPU_HYP_IMAGE_H */

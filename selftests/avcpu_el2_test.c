@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * avcpu owns EL2 on every CPU: every online CPU answers from EL2 with avcpu's vectors,
+ * EL2's own exceptions are reported, the hyp stub's contract holds while avcpu is in, and
+ * EL2 survives load/unload cycles and CPU hotplug.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "avcpu_test_util.h"
+
+#define DEBUGFS "/sys/kernel/debug/avcpu/"
+
+/* Every online CPU has a line saying avcpu answered from EL2 with its MMU on. */
+static int check_every_cpu_owned(struct __test_metadata *_metadata)
+{
+	static char buf[16384];
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	long long v, vectors;
+	int lines = 0;
+	char *line, *save;
+
+	if (avcpu_read_file(DEBUGFS "cpus", buf, sizeof(buf)) <= 0) {
+		TH_LOG("cannot read " DEBUGFS "cpus: %s", strerror(errno));
+		return -1;
+	}
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		lines++;
+		EXPECT_NE(NULL, strstr(line, "owner=avcpu")) TH_LOG("%s", line);
+		EXPECT_TRUE(avcpu_kv(line, "status", &v) && v == 0) TH_LOG("%s", line);
+		EXPECT_TRUE(avcpu_kv(line, "el", &v) && v == 2) TH_LOG("%s", line);
+		EXPECT_TRUE(avcpu_kv(line, "mmu", &v) && v == 1) TH_LOG("%s", line);
+		EXPECT_TRUE(avcpu_kv(line, "vectors", &vectors) && avcpu_kv(line, "vbar", &v) &&
+			    v == vectors) TH_LOG("%s", line);
+	}
+	EXPECT_EQ(online, lines);
+	return _metadata->passed ? 0 : -1;
+}
+
+FIXTURE(el2) {
+	int unused;
+};
+
+FIXTURE_SETUP(el2)
+{
+	int ret;
+
+	if (!avcpu_module_path())
+		SKIP(return, "avcpu.ko not found (set AVCPU_MODULE)");
+	ret = avcpu_ensure_loaded();
+	if (ret == -ENODEV)
+		SKIP(return, "avcpu refused to load on this machine (see dmesg)");
+	ASSERT_EQ(0, ret);
+	if (access(DEBUGFS "cpus", R_OK))
+		SKIP(return, "debugfs is not mounted at /sys/kernel/debug");
+}
+
+FIXTURE_TEARDOWN(el2)
+{
+}
+
+TEST_F(el2, every_cpu_answers_from_el2)
+{
+	check_every_cpu_owned(_metadata);
+}
+
+TEST_F(el2, el2_exception_is_reported)
+{
+	char buf[1024];
+	long long status, esr, elr, far, expected_far, start, end, ping;
+
+	ASSERT_LT(0, avcpu_read_file(DEBUGFS "fault_test", buf, sizeof(buf)));
+	ASSERT_TRUE(avcpu_kv(buf, "status", &status));
+	EXPECT_EQ(-3, status) TH_LOG("EL2 did not report its exception: %s", buf);
+	ASSERT_TRUE(avcpu_kv(buf, "esr", &esr) && avcpu_kv(buf, "elr", &elr) &&
+		    avcpu_kv(buf, "far", &far) && avcpu_kv(buf, "expected_far", &expected_far) &&
+		    avcpu_kv(buf, "image_start", &start) && avcpu_kv(buf, "image_end", &end));
+	/* A data abort taken at EL2 itself (EC 0x25), a translation fault (DFSC 0b0001xx). */
+	EXPECT_EQ(0x25, (esr >> 26) & 0x3f) TH_LOG("%s", buf);
+	EXPECT_EQ(0x4, (esr & 0x3c)) TH_LOG("%s", buf);
+	EXPECT_EQ(expected_far, far);
+	EXPECT_TRUE(elr >= start && elr < end) TH_LOG("ELR outside EL2 text: %s", buf);
+	/* And EL2 goes on answering on that CPU. */
+	ASSERT_TRUE(avcpu_kv(buf, "ping", &ping));
+	EXPECT_EQ(0, ping);
+	check_every_cpu_owned(_metadata);
+}
+
+TEST_F(el2, hyp_stub_contract_holds)
+{
+	char buf[1024];
+	long long v;
+
+	ASSERT_LT(0, avcpu_read_file(DEBUGFS "stub_contract", buf, sizeof(buf)));
+	TH_LOG("%s", buf);
+	EXPECT_TRUE(avcpu_kv(buf, "set_vectors", &v) && v == 0xbadca11) TH_LOG("HVC_SET_VECTORS not refused");
+	EXPECT_TRUE(avcpu_kv(buf, "reset", &v) && v == 0);
+	EXPECT_TRUE(avcpu_kv(buf, "stub_after_reset", &v) && v == 0xbadca11) TH_LOG("stub not back after HVC_RESET_VECTORS");
+	EXPECT_TRUE(avcpu_kv(buf, "reinstall1", &v) && v == 0);
+	EXPECT_TRUE(avcpu_kv(buf, "soft_restart_x0", &v) && v == 42) TH_LOG("x2 did not arrive as x0");
+	EXPECT_TRUE(avcpu_kv(buf, "soft_restart_x3", &v) && v == 7) TH_LOG("x3 did not arrive as x1");
+	EXPECT_TRUE(avcpu_kv(buf, "soft_restart_el", &v) && v == 2);
+	EXPECT_TRUE(avcpu_kv(buf, "soft_restart_sctlr", &v) && (v & 1) == 0) TH_LOG("MMU on at the HVC_SOFT_RESTART target");
+	EXPECT_TRUE(avcpu_kv(buf, "stub_after_soft_restart", &v) && v == 0xbadca11);
+	EXPECT_TRUE(avcpu_kv(buf, "reinstall2", &v) && v == 0);
+	EXPECT_TRUE(avcpu_kv(buf, "ping", &v) && v == 0);
+	check_every_cpu_owned(_metadata);
+}
+
+TEST_F_TIMEOUT(el2, load_unload_50_cycles, 600)
+{
+	static char log[65536];
+	unsigned long long seq;
+	long before, after;
+	const char *p;
+	int i, freed = 0;
+
+	ASSERT_EQ(0, avcpu_unload());
+	before = avcpu_mem_free_kib();
+	seq = avcpu_kmsg_now();
+	for (i = 0; i < 50; i++) {
+		/* Each load checks that every CPU's EL2 answers as the hyp stub again. */
+		ASSERT_EQ(0, avcpu_load(NULL)) TH_LOG("cycle %d", i);
+		ASSERT_EQ(0, check_every_cpu_owned(_metadata)) TH_LOG("cycle %d", i);
+		ASSERT_EQ(0, avcpu_unload()) TH_LOG("cycle %d", i);
+	}
+	after = avcpu_mem_free_kib();
+	avcpu_kmsg_since(&seq, log, sizeof(log));
+	for (p = log; (p = strstr(p, "all pages freed")); p++)
+		freed++;
+	EXPECT_EQ(50, freed) TH_LOG("unloads that handed EL2 back and freed everything");
+	EXPECT_EQ(NULL, strstr(log, "still held"));
+	EXPECT_EQ(NULL, strstr(log, "not handed back"));
+	/* A leak of even one page per cycle on 4 CPUs would show here; allow page-cache noise. */
+	EXPECT_LT(before - after, 2048) TH_LOG("MemFree %ld -> %ld KiB", before, after);
+	ASSERT_EQ(0, avcpu_load(NULL));
+}
+
+static int set_online(int cpu, int online)
+{
+	char path[64];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, online ? "1" : "0", 1) != 1)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+TEST_F_TIMEOUT(el2, hotplug_each_secondary_20_times, 600)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_CONF);
+	int cpu, i;
+
+	if (cpus < 2)
+		SKIP(return, "one CPU only");
+	if (access("/sys/devices/system/cpu/cpu1/online", W_OK))
+		SKIP(return, "CPU hotplug is not available");
+	for (cpu = 1; cpu < cpus; cpu++) {
+		for (i = 0; i < 20; i++) {
+			ASSERT_EQ(0, set_online(cpu, 0)) TH_LOG("cpu%d offline #%d", cpu, i);
+			ASSERT_EQ(0, set_online(cpu, 1)) TH_LOG("cpu%d online #%d", cpu, i);
+		}
+	}
+	EXPECT_EQ(0, check_every_cpu_owned(_metadata));
+}
+
+TEST_HARNESS_MAIN
