@@ -3,7 +3,14 @@
  * avcpu: the userspace API of /dev/avcpu.
  *
  * Usable from C and C++. Every structure has fixed-size fields and explicit padding; see
- * Documentation/api.rst for the meaning of each field.
+ * Documentation/api.rst for the meaning of each field and the errno of each failure.
+ *
+ *   /dev/avcpu   AVCPU_GET_API_VERSION, AVCPU_CHECK_CAP, AVCPU_CREATE_VM,
+ *                AVCPU_GET_VCPU_MMAP_SIZE
+ *   VM fd        AVCPU_SET_MEMORY_REGION, AVCPU_CREATE_VCPU, AVCPU_GET_VCPU_MMAP_SIZE,
+ *                AVCPU_TRANSLATE_GPA
+ *   vCPU fd      AVCPU_RUN, AVCPU_GET_REGS, AVCPU_SET_REGS, AVCPU_GET_ONE_REG,
+ *                AVCPU_SET_ONE_REG, AVCPU_GET_REG_LIST, mmap() of struct avcpu_run
  */
 #ifndef _UAPI_LINUX_AVCPU_H
 #define _UAPI_LINUX_AVCPU_H
@@ -18,5 +25,182 @@
 
 /* /dev/avcpu */
 #define AVCPU_GET_API_VERSION	_IO(AVCPUIO, 0x00)
+#define AVCPU_CREATE_VM		_IO(AVCPUIO, 0x01)	/* arg: flags, 0; returns a VM fd */
+#define AVCPU_CHECK_CAP		_IO(AVCPUIO, 0x02)	/* arg: AVCPU_CAP_*; returns >= 0 */
+#define AVCPU_GET_VCPU_MMAP_SIZE _IO(AVCPUIO, 0x03)	/* also on a VM fd */
+
+/* Capabilities: AVCPU_CHECK_CAP returns 0 for "no", else a value. */
+#define AVCPU_CAP_MAX_VCPUS	1	/* vCPUs per VM */
+#define AVCPU_CAP_MAX_MEM_SLOTS	2	/* memory slots per VM */
+#define AVCPU_CAP_IPA_BITS	3	/* guest physical address size */
+#define AVCPU_CAP_READONLY_MEM	4	/* AVCPU_MEM_READONLY; writes exit as MMIO */
+#define AVCPU_CAP_IMMEDIATE_EXIT 5	/* struct avcpu_run.immediate_exit */
+#define AVCPU_CAP_MAX_VMS	6	/* VMs at once (one VMID each) */
+
+/* VM fd */
+struct avcpu_memory_region {
+	__u32 slot;
+	__u32 flags;			/* AVCPU_MEM_* */
+	__u64 guest_phys_addr;
+	__u64 memory_size;		/* 0 deletes the slot */
+	__u64 userspace_addr;
+};
+#define AVCPU_MEM_READONLY	(1U << 0)
+
+#define AVCPU_SET_MEMORY_REGION	_IOW(AVCPUIO, 0x10, struct avcpu_memory_region)
+#define AVCPU_CREATE_VCPU	_IO(AVCPUIO, 0x11)	/* arg: vCPU id; returns a vCPU fd */
+
+/* Debug: how a guest physical address is mapped at stage 2. */
+struct avcpu_translation {
+	__u64 guest_phys_addr;		/* in */
+	__u64 level;			/* out: 1 (1 GiB block), 2 (2 MiB block), 3 (page) */
+	__u64 flags;			/* out: AVCPU_TRANSLATE_* */
+	__u64 reserved;
+};
+#define AVCPU_TRANSLATE_MAPPED	(1ULL << 0)
+#define AVCPU_TRANSLATE_WRITABLE (1ULL << 1)
+#define AVCPU_TRANSLATE_GPA	_IOWR(AVCPUIO, 0x12, struct avcpu_translation)
+
+/* vCPU fd */
+struct avcpu_regs {
+	__u64 x[31];
+	__u64 sp_el0;
+	__u64 pc;
+	__u64 pstate;
+	__u64 sp_el1;
+	__u64 elr_el1;
+	__u64 spsr_el1;
+	__u64 reserved;
+};
+
+struct avcpu_one_reg {
+	__u64 id;			/* AVCPU_REG_* */
+	__u64 addr;			/* user pointer to 8 or 16 bytes (AVCPU_REG_SIZE) */
+};
+
+struct avcpu_reg_list {
+	__u64 n;			/* in: room in reg[]; out: number of ids */
+	__u64 reg[];
+};
+
+/*
+ * Register ids: bits 63:56 the class, 55:52 log2 of the size in bytes, low bits the
+ * register within the class.
+ *   AVCPU_REG_SYS(op0, op1, CRn, CRm, op2)  an EL1 system register by its encoding
+ *   AVCPU_REG_V(n)                          FP/SIMD register Vn, 128 bits
+ *   AVCPU_REG_FPSR, AVCPU_REG_FPCR          FP status and control, 64 bits
+ */
+#define AVCPU_REG_CLASS_SHIFT	56
+#define AVCPU_REG_SIZE_SHIFT	52
+#define AVCPU_REG_CLASS_SYS	0x10ULL
+#define AVCPU_REG_CLASS_FP	0x20ULL
+#define AVCPU_REG_SIZE_U64	(3ULL << AVCPU_REG_SIZE_SHIFT)
+#define AVCPU_REG_SIZE_U128	(4ULL << AVCPU_REG_SIZE_SHIFT)
+#define AVCPU_REG_SIZE(id)	(1U << (((id) >> AVCPU_REG_SIZE_SHIFT) & 0xf))
+
+#define AVCPU_REG_SYS(op0, op1, crn, crm, op2) \
+	((AVCPU_REG_CLASS_SYS << AVCPU_REG_CLASS_SHIFT) | AVCPU_REG_SIZE_U64 | \
+	 ((__u64)(op0) << 14) | ((__u64)(op1) << 11) | ((__u64)(crn) << 7) | \
+	 ((__u64)(crm) << 3) | (__u64)(op2))
+#define AVCPU_REG_V(n) \
+	((AVCPU_REG_CLASS_FP << AVCPU_REG_CLASS_SHIFT) | AVCPU_REG_SIZE_U128 | (__u64)(n))
+#define AVCPU_REG_FPSR \
+	((AVCPU_REG_CLASS_FP << AVCPU_REG_CLASS_SHIFT) | AVCPU_REG_SIZE_U64 | 32)
+#define AVCPU_REG_FPCR \
+	((AVCPU_REG_CLASS_FP << AVCPU_REG_CLASS_SHIFT) | AVCPU_REG_SIZE_U64 | 33)
+
+/* The EL1 system registers with an id (AVCPU_GET_REG_LIST lists them all). */
+#define AVCPU_REG_MPIDR_EL1	AVCPU_REG_SYS(3, 0, 0, 0, 5)
+#define AVCPU_REG_SCTLR_EL1	AVCPU_REG_SYS(3, 0, 1, 0, 0)
+#define AVCPU_REG_CPACR_EL1	AVCPU_REG_SYS(3, 0, 1, 0, 2)
+#define AVCPU_REG_TTBR0_EL1	AVCPU_REG_SYS(3, 0, 2, 0, 0)
+#define AVCPU_REG_TTBR1_EL1	AVCPU_REG_SYS(3, 0, 2, 0, 1)
+#define AVCPU_REG_TCR_EL1	AVCPU_REG_SYS(3, 0, 2, 0, 2)
+#define AVCPU_REG_AFSR0_EL1	AVCPU_REG_SYS(3, 0, 5, 1, 0)
+#define AVCPU_REG_AFSR1_EL1	AVCPU_REG_SYS(3, 0, 5, 1, 1)
+#define AVCPU_REG_ESR_EL1	AVCPU_REG_SYS(3, 0, 5, 2, 0)
+#define AVCPU_REG_FAR_EL1	AVCPU_REG_SYS(3, 0, 6, 0, 0)
+#define AVCPU_REG_PAR_EL1	AVCPU_REG_SYS(3, 0, 7, 4, 0)
+#define AVCPU_REG_MAIR_EL1	AVCPU_REG_SYS(3, 0, 10, 2, 0)
+#define AVCPU_REG_AMAIR_EL1	AVCPU_REG_SYS(3, 0, 10, 3, 0)
+#define AVCPU_REG_VBAR_EL1	AVCPU_REG_SYS(3, 0, 12, 0, 0)
+#define AVCPU_REG_CONTEXTIDR_EL1 AVCPU_REG_SYS(3, 0, 13, 0, 1)
+#define AVCPU_REG_TPIDR_EL1	AVCPU_REG_SYS(3, 0, 13, 0, 4)
+#define AVCPU_REG_CNTKCTL_EL1	AVCPU_REG_SYS(3, 0, 14, 1, 0)
+#define AVCPU_REG_CSSELR_EL1	AVCPU_REG_SYS(3, 2, 0, 0, 0)
+#define AVCPU_REG_TPIDR_EL0	AVCPU_REG_SYS(3, 3, 13, 0, 2)
+#define AVCPU_REG_TPIDRRO_EL0	AVCPU_REG_SYS(3, 3, 13, 0, 3)
+#define AVCPU_REG_CNTV_CTL_EL0	AVCPU_REG_SYS(3, 3, 14, 3, 1)
+#define AVCPU_REG_CNTV_CVAL_EL0	AVCPU_REG_SYS(3, 3, 14, 3, 2)
+#define AVCPU_REG_MDSCR_EL1	AVCPU_REG_SYS(2, 0, 0, 2, 2)
+#define AVCPU_REG_SP_EL1	AVCPU_REG_SYS(3, 4, 4, 1, 0)
+#define AVCPU_REG_ELR_EL1	AVCPU_REG_SYS(3, 0, 4, 0, 1)
+#define AVCPU_REG_SPSR_EL1	AVCPU_REG_SYS(3, 0, 4, 0, 0)
+/* The guest's virtual counter offset (CNTVOFF_EL2): CNTVCT = CNTPCT - offset. */
+#define AVCPU_REG_CNTVOFF	AVCPU_REG_SYS(3, 4, 14, 0, 3)
+
+#define AVCPU_RUN		_IO(AVCPUIO, 0x20)
+#define AVCPU_GET_REGS		_IOR(AVCPUIO, 0x21, struct avcpu_regs)
+#define AVCPU_SET_REGS		_IOW(AVCPUIO, 0x22, struct avcpu_regs)
+#define AVCPU_GET_ONE_REG	_IOW(AVCPUIO, 0x23, struct avcpu_one_reg)
+#define AVCPU_SET_ONE_REG	_IOW(AVCPUIO, 0x24, struct avcpu_one_reg)
+#define AVCPU_GET_REG_LIST	_IOWR(AVCPUIO, 0x25, struct avcpu_reg_list)
+
+/* Exit reasons (struct avcpu_run.exit_reason). */
+#define AVCPU_EXIT_NONE		0
+#define AVCPU_EXIT_MMIO		1	/* .mmio */
+#define AVCPU_EXIT_MMIO_NO_SYNDROME 2	/* .mmio_no_syndrome: ISV = 0, not decoded */
+#define AVCPU_EXIT_HYPERCALL	3	/* .hypercall */
+#define AVCPU_EXIT_EXCEPTION	4	/* .exception: nothing handled it */
+#define AVCPU_EXIT_INTR		5	/* a signal, or immediate_exit: no guest state changed */
+
+/* Shared with the kernel by mmap() of a vCPU fd, AVCPU_GET_VCPU_MMAP_SIZE bytes. */
+struct avcpu_run {
+	/* in */
+	__u8 immediate_exit;		/* RUN returns -EINTR at once (see the kick pattern) */
+	__u8 pad0[7];
+	/* out */
+	__u32 exit_reason;		/* AVCPU_EXIT_* */
+	__u32 pad1;
+	union {
+		/*
+		 * A guest load or store outside guest memory (or a store to read-only
+		 * memory). For a read, put the value in data[] (little-endian, len bytes)
+		 * before the next RUN: it completes the load (sign-extended or truncated as
+		 * the instruction says) and advances the PC. A write advances on RUN too.
+		 */
+		struct {
+			__u64 phys_addr;
+			__u8 data[8];
+			__u32 len;		/* 1, 2, 4 or 8 */
+			__u8 is_write;
+			__u8 pad[3];
+		} mmio;
+		/* A data abort outside guest memory without a valid syndrome (ISV = 0). */
+		struct {
+			__u64 esr;
+			__u64 phys_addr;
+			__u64 far;
+		} mmio_no_syndrome;
+		/*
+		 * HVC from the guest: its immediate and x0..x6. The PC is already past the
+		 * HVC; ret[0..3] go to x0..x3 on the next RUN.
+		 */
+		struct {
+			__u64 imm;
+			__u64 args[7];
+			__u64 ret[4];
+		} hypercall;
+		/* A synchronous exception, SError or abort the kernel did not handle. */
+		struct {
+			__u64 esr;
+			__u64 far;
+			__u64 hpfar;
+			__u64 pc;
+			__u64 pstate;
+		} exception;
+		__u8 padding[256];
+	};
+};
 
 #endif /* _UAPI_LINUX_AVCPU_H */
