@@ -9,12 +9,33 @@
 #include <uapi/linux/avcpu.h>
 
 #include "avcpu.h"
+#include "vm.h"
 
 static long avcpu_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	switch (cmd) {
 	case AVCPU_GET_API_VERSION:
-		return AVCPU_API_VERSION;
+		return arg ? -EINVAL : AVCPU_API_VERSION;
+	case AVCPU_CREATE_VM:
+		return avcpu_vm_create(arg);
+	case AVCPU_GET_VCPU_MMAP_SIZE:
+		return PAGE_SIZE;
+	case AVCPU_CHECK_CAP:
+		switch (arg) {
+		case AVCPU_CAP_MAX_VCPUS:
+			return AVCPU_MAX_VCPUS;
+		case AVCPU_CAP_MAX_MEM_SLOTS:
+			return AVCPU_MAX_MEM_SLOTS;
+		case AVCPU_CAP_IPA_BITS:
+			return avcpu_ipa_bits();
+		case AVCPU_CAP_READONLY_MEM:
+		case AVCPU_CAP_IMMEDIATE_EXIT:
+			return 1;
+		case AVCPU_CAP_MAX_VMS:
+			return AVCPU_MAX_VMS;
+		default:
+			return 0;
+		}
 	default:
 		return -ENOTTY;
 	}

@@ -18,6 +18,7 @@
 #include "avcpu.h"
 #include "el2.h"
 #include "hyp_call.h"
+#include "vm.h"
 
 struct avcpu_hyp avcpu_hyp;
 
@@ -185,4 +186,31 @@ void avcpu_el2_exit(void)
 		pr_err("unloaded with %ld pages still held\n", held);
 	else
 		pr_info("EL2 handed back to the hyp stub on every CPU, all pages freed\n");
+}
+
+/* EL2's page tables change under this lock only; EL2 itself never changes them. */
+static DEFINE_MUTEX(avcpu_el2_pgt_lock);
+
+int avcpu_el2_share_page(void *page)
+{
+	phys_addr_t pa = virt_to_phys(page);
+	int ret;
+
+	mutex_lock(&avcpu_el2_pgt_lock);
+	ret = avcpu_pgt_map(&avcpu_hyp.pgt, pa, pa, PAGE_SIZE, AVCPU_EL2_DATA, false);
+	mutex_unlock(&avcpu_el2_pgt_lock);
+	/* The walker must see the new entry before EL2 is asked to use it. */
+	dsb(ishst);
+	return ret;
+}
+
+void avcpu_el2_unshare_page(void *page)
+{
+	phys_addr_t pa = virt_to_phys(page);
+
+	mutex_lock(&avcpu_el2_pgt_lock);
+	WARN_ON(avcpu_pgt_unmap(&avcpu_hyp.pgt, pa, PAGE_SIZE));
+	dsb(ishst);
+	avcpu_hvc(AVCPU_HC_FLUSH_EL2, 0, 0, 0, 0);
+	mutex_unlock(&avcpu_el2_pgt_lock);
 }

@@ -142,6 +142,46 @@ int avcpu_pgt_map(struct avcpu_pgt *pgt, u64 va, u64 pa, u64 size, u64 attrs,
 	return 0;
 }
 
+/* The leaf descriptor for va and the size it maps; NULL if nothing is mapped there. */
+static u64 *leaf_of(const struct avcpu_pgt *pgt, u64 va, u64 *span)
+{
+	u64 *table = pgt->root;
+	unsigned int level;
+
+	for (level = pgt->start_level; level <= 3; level++) {
+		u64 *desc = &table[table_index(va, level)];
+
+		*span = 1ULL << level_shift(level);
+		if (!(*desc & AVCPU_PTE_VALID))
+			return NULL;
+		if (!is_table(*desc, level))
+			return desc;
+		table = pgt->mm->phys_to_virt(pgt->mm->ctx, *desc & AVCPU_PTE_ADDR_MASK);
+	}
+	return NULL;
+}
+
+int avcpu_pgt_unmap(struct avcpu_pgt *pgt, u64 va, u64 size)
+{
+	u64 end = va + size, addr, span;
+	u64 *desc;
+
+	if ((va | size) & (AVCPU_PAGE_SIZE - 1) || end < va || end > (1ULL << pgt->va_bits))
+		return -EINVAL;
+	/* First check, then change: a refused unmap leaves everything as it was. */
+	for (addr = va; addr < end; addr = (addr | (span - 1)) + 1) {
+		desc = leaf_of(pgt, addr, &span);
+		if (desc && ((addr & (span - 1)) || end - addr < span))
+			return -EINVAL;
+	}
+	for (addr = va; addr < end; addr = (addr | (span - 1)) + 1) {
+		desc = leaf_of(pgt, addr, &span);
+		if (desc)
+			*desc = 0;
+	}
+	return 0;
+}
+
 u64 avcpu_pgt_lookup(const struct avcpu_pgt *pgt, u64 va, unsigned int *level_out)
 {
 	const u64 *table = pgt->root;
@@ -164,6 +204,20 @@ u64 avcpu_pgt_lookup(const struct avcpu_pgt *pgt, u64 va, unsigned int *level_ou
 		table = pgt->mm->phys_to_virt(pgt->mm->ctx, desc & AVCPU_PTE_ADDR_MASK);
 	}
 	return 0;
+}
+
+u64 avcpu_vtcr(const struct avcpu_pgt *pgt, unsigned int parange)
+{
+	const u64 res1 = 1ULL << 31;
+	/* SL0 for the 4 KiB granule: 2 starts at level 0, 1 at level 1, 0 at level 2. */
+	u64 sl0 = 2 - pgt->start_level;
+
+	if (parange > 5)
+		parange = 5;
+	return res1 | ((u64)parange << 16) |	/* PS */
+	       (3ULL << 12) |			/* SH0: inner shareable */
+	       (1ULL << 10) | (1ULL << 8) |	/* ORGN0, IRGN0: write-back, write-allocate */
+	       (sl0 << 6) | (64 - pgt->va_bits);	/* SL0, T0SZ; TG0 = 4 KiB, VS = 8-bit VMID */
 }
 
 u64 avcpu_el2_tcr(const struct avcpu_pgt *pgt, unsigned int parange)

@@ -78,10 +78,28 @@ int avcpu_pgt_map(struct avcpu_pgt *pgt, u64 va, u64 pa, u64 size, u64 attrs,
 		  bool allow_blocks);
 
 /*
+ * Unmaps every leaf in [va, va + size): a block must lie wholly inside the range.
+ * Tables stay allocated until avcpu_pgt_destroy(). The caller invalidates TLBs.
+ * Errors: -EINVAL unaligned, or a block straddles the range's edge (nothing is changed).
+ */
+int avcpu_pgt_unmap(struct avcpu_pgt *pgt, u64 va, u64 size);
+
+/*
  * Looks va up: returns the leaf descriptor (0 when unmapped) and, if level is not NULL,
  * the level it was found at.
  */
 u64 avcpu_pgt_lookup(const struct avcpu_pgt *pgt, u64 va, unsigned int *level);
+
+/* Stage-2 leaf attributes: Normal write-back (MemAttr 0b1111), inner shareable. */
+#define AVCPU_S2_MEMATTR_NORMAL	(0xfULL << 2)
+#define AVCPU_S2AP_R		(1ULL << 6)
+#define AVCPU_S2AP_W		(1ULL << 7)
+#define AVCPU_S2_RO		(AVCPU_PTE_AF | AVCPU_PTE_SH_INNER | AVCPU_S2_MEMATTR_NORMAL | \
+				 AVCPU_S2AP_R)
+#define AVCPU_S2_RW		(AVCPU_S2_RO | AVCPU_S2AP_W)
+
+/* VTCR_EL2 for stage-2 tables of pgt->va_bits input bits. */
+u64 avcpu_vtcr(const struct avcpu_pgt *pgt, unsigned int parange);
 
 /* TCR_EL2 (nVHE layout) for these tables: 4 KiB granule, write-back walks, inner shareable. */
 u64 avcpu_el2_tcr(const struct avcpu_pgt *pgt, unsigned int parange);

@@ -54,7 +54,7 @@ TEST_F(module, load_open_unload)
 
 	fd = open(AVCPU_DEV, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(AVCPU_API_VERSION, ioctl(fd, AVCPU_GET_API_VERSION));
+	EXPECT_EQ(AVCPU_API_VERSION, ioctl(fd, AVCPU_GET_API_VERSION, 0));
 	/* An ioctl the device does not know is ENOTTY, not a crash or success. */
 	EXPECT_EQ(-1, ioctl(fd, _IO(AVCPUIO, 0x7f)));
 	EXPECT_EQ(ENOTTY, errno);

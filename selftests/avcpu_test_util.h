@@ -56,4 +56,14 @@ const char *avcpu_cmdline_value(const char *word, char *buf, size_t len);
 
 /* Free memory in KiB (MemFree in /proc/meminfo), or -1. */
 long avcpu_mem_free_kib(void);
+/*
+ * kselftest_harness.h (6.1) runs a test body even when its fixture setup called SKIP():
+ * fixtures that can skip start each test with this.
+ */
+#define RETURN_IF_SKIPPED() \
+	do { \
+		if (_metadata->skip) \
+			return; \
+	} while (0)
+
 #endif /* AVCPU_TEST_UTIL_H */

@@ -41,6 +41,24 @@ __hyp_header:
 	.org	.Lslot_\name + 0x80
 .endm
 
+/*
+ * A lower-EL slot: from a guest (this CPU's guest_ctx set) it leaves the guest with
+ * \kind; from the host it goes on to \host_target. x0/x1 are parked on the EL2 stack.
+ */
+.macro	lower_slot, name, kind, host_target
+	.balign	0x80
+.Lslot_\name:
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, tpidr_el2
+	ldr	x1, [x0, #HYP_PCPU_GUEST_CTX]
+	cbz	x1, 1f
+	mov	x0, #\kind
+	b	guest_exit
+1:	ldp	x0, x1, [sp], #16
+	b	\host_target
+	.org	.Lslot_\name + 0x80
+.endm
+
 	.section .hyp.vectors, "ax"
 	.balign	2048
 	.globl	__hyp_vectors
@@ -56,10 +74,10 @@ __hyp_vectors:
 	vector_slot	cur_spx_fiq, hyp_el2_exception
 	vector_slot	cur_spx_serror, hyp_el2_exception
 	/* Lower EL, AArch64: the host (and, once guests run, a guest). */
-	vector_slot	lower_sync, host_sync_entry
-	vector_slot	lower_irq, lower_irq_entry
-	vector_slot	lower_fiq, lower_irq_entry
-	vector_slot	lower_serror, lower_serror_entry
+	lower_slot	lower_sync, GUEST_EXIT_SYNC, host_sync_entry
+	lower_slot	lower_irq, GUEST_EXIT_IRQ, host_async_entry
+	lower_slot	lower_fiq, GUEST_EXIT_FIQ, host_async_entry
+	lower_slot	lower_serror, GUEST_EXIT_SERROR, host_async_entry
 	/* Lower EL, AArch32: nothing below EL2 runs AArch32 code that can trap here. */
 	vector_slot	lower32_sync, hyp_el2_exception
 	vector_slot	lower32_irq, hyp_el2_exception
@@ -172,6 +190,12 @@ host_sync_entry:
 	b.eq	hyp_reset_to_stub
 1:	mov	x0, sp
 	bl	hyp_handle_host_sync
+	/* A guest may have run meanwhile: return to where the host called from. */
+	mrs	x9, tpidr_el2
+	ldr	x10, [x9, #HYP_PCPU_HOST_ELR]
+	msr	elr_el2, x10
+	ldr	x10, [x9, #HYP_PCPU_HOST_SPSR]
+	msr	spsr_el2, x10
 	ldp	x0, x1, [sp, #16 * 0]
 	ldp	x2, x3, [sp, #16 * 1]
 	restore_host_frame
@@ -246,13 +270,85 @@ hyp_park:
 	b	hyp_park
 
 /*
- * Interrupts and SErrors from a lower EL reach EL2 only while a guest runs (HCR_EL2.IMO,
- * FMO, AMO are clear for the host). Until guests exist there is nothing to switch away
- * from: return, and let the host take it at EL1.
+ * Interrupts and SErrors reach EL2 only while a guest runs (HCR_EL2.IMO, FMO and AMO are
+ * clear for the host), and those go to guest_exit. One from the host cannot happen; if it
+ * did, returning lets the host take it at EL1.
  */
-lower_irq_entry:
-lower_serror_entry:
+host_async_entry:
 	eret
+
+/*
+ * u64 __guest_enter(struct avcpu_vcpu_ctx *ctx, struct avcpu_hyp_percpu *cpu)
+ *
+ * Runs the guest: ELR_EL2, SPSR_EL2 and every system register are already the guest's.
+ * Saves EL2's callee-saved registers and stack pointer, marks the guest running, loads
+ * the guest's x0..x30 and erets. Returns (through guest_exit) the GUEST_EXIT_* kind.
+ */
+	.globl	__guest_enter
+__guest_enter:
+	stp	x29, x30, [sp, #-96]!
+	stp	x19, x20, [sp, #16]
+	stp	x21, x22, [sp, #32]
+	stp	x23, x24, [sp, #48]
+	stp	x25, x26, [sp, #64]
+	stp	x27, x28, [sp, #80]
+	mov	x2, sp
+	str	x2, [x1, #HYP_PCPU_EL2_SP]
+	str	x0, [x1, #HYP_PCPU_GUEST_CTX]
+	ldp	x2, x3, [x0, #VCPU_CTX_X0 + 16 * 1]
+	ldp	x4, x5, [x0, #VCPU_CTX_X0 + 16 * 2]
+	ldp	x6, x7, [x0, #VCPU_CTX_X0 + 16 * 3]
+	ldp	x8, x9, [x0, #VCPU_CTX_X0 + 16 * 4]
+	ldp	x10, x11, [x0, #VCPU_CTX_X0 + 16 * 5]
+	ldp	x12, x13, [x0, #VCPU_CTX_X0 + 16 * 6]
+	ldp	x14, x15, [x0, #VCPU_CTX_X0 + 16 * 7]
+	ldp	x16, x17, [x0, #VCPU_CTX_X0 + 16 * 8]
+	ldp	x18, x19, [x0, #VCPU_CTX_X0 + 16 * 9]
+	ldp	x20, x21, [x0, #VCPU_CTX_X0 + 16 * 10]
+	ldp	x22, x23, [x0, #VCPU_CTX_X0 + 16 * 11]
+	ldp	x24, x25, [x0, #VCPU_CTX_X0 + 16 * 12]
+	ldp	x26, x27, [x0, #VCPU_CTX_X0 + 16 * 13]
+	ldp	x28, x29, [x0, #VCPU_CTX_X0 + 16 * 14]
+	ldr	x30, [x0, #VCPU_CTX_X30]
+	ldp	x0, x1, [x0, #VCPU_CTX_X0]
+	eret
+	dsb	nsh				// no speculation past the eret
+	isb
+
+/*
+ * Leaving the guest: x0 = the GUEST_EXIT_* kind, x1 = the vCPU context, the guest's x0/x1
+ * on the EL2 stack. Saves the guest's registers, clears the running mark, and returns from
+ * __guest_enter on EL2's own stack.
+ */
+guest_exit:
+	stp	x2, x3, [x1, #VCPU_CTX_X0 + 16 * 1]
+	stp	x4, x5, [x1, #VCPU_CTX_X0 + 16 * 2]
+	stp	x6, x7, [x1, #VCPU_CTX_X0 + 16 * 3]
+	stp	x8, x9, [x1, #VCPU_CTX_X0 + 16 * 4]
+	stp	x10, x11, [x1, #VCPU_CTX_X0 + 16 * 5]
+	stp	x12, x13, [x1, #VCPU_CTX_X0 + 16 * 6]
+	stp	x14, x15, [x1, #VCPU_CTX_X0 + 16 * 7]
+	stp	x16, x17, [x1, #VCPU_CTX_X0 + 16 * 8]
+	stp	x18, x19, [x1, #VCPU_CTX_X0 + 16 * 9]
+	stp	x20, x21, [x1, #VCPU_CTX_X0 + 16 * 10]
+	stp	x22, x23, [x1, #VCPU_CTX_X0 + 16 * 11]
+	stp	x24, x25, [x1, #VCPU_CTX_X0 + 16 * 12]
+	stp	x26, x27, [x1, #VCPU_CTX_X0 + 16 * 13]
+	stp	x28, x29, [x1, #VCPU_CTX_X0 + 16 * 14]
+	str	x30, [x1, #VCPU_CTX_X30]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x1, #VCPU_CTX_X0]
+	mrs	x2, tpidr_el2
+	str	xzr, [x2, #HYP_PCPU_GUEST_CTX]
+	ldr	x3, [x2, #HYP_PCPU_EL2_SP]
+	mov	sp, x3
+	ldp	x19, x20, [sp, #16]
+	ldp	x21, x22, [sp, #32]
+	ldp	x23, x24, [sp, #48]
+	ldp	x25, x26, [sp, #64]
+	ldp	x27, x28, [sp, #80]
+	ldp	x29, x30, [sp], #96
+	ret
 
 /*
  * A target for HVC_SOFT_RESTART in tests of the stub contract: runs at EL2 with the MMU

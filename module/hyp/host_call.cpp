@@ -53,6 +53,9 @@ struct CallTable {
 	{
 		entries[AVCPU_HC_PING & 0xffff] = unpack<ping>;
 		entries[AVCPU_HC_TEST_FAULT & 0xffff] = unpack<test_fault>;
+		entries[AVCPU_HC_VCPU_RUN & 0xffff] = unpack<vcpu_run>;
+		entries[AVCPU_HC_FLUSH_VMID & 0xffff] = unpack<flush_vmid>;
+		entries[AVCPU_HC_FLUSH_EL2 & 0xffff] = unpack<flush_el2>;
 	}
 };
 

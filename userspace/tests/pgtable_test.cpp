@@ -197,3 +197,38 @@ TEST(El2Tcr, EncodesGranuleSizeAndPs)
 }
 
 } // namespace
+
+namespace {
+
+TEST_F(PageTable, UnmapClearsLeavesAndRefusesSplittingBlocks)
+{
+	ASSERT_EQ(0, avcpu_pgt_map(&pgt_, 0x200000, 0x200000, 0x400000, AVCPU_S2_RW, true));
+	// Half a block: refused, nothing changed.
+	EXPECT_EQ(-EINVAL, avcpu_pgt_unmap(&pgt_, 0x200000, 0x100000));
+	EXPECT_NE(0u, avcpu_pgt_lookup(&pgt_, 0x200000, nullptr));
+	ASSERT_EQ(0, avcpu_pgt_unmap(&pgt_, 0x200000, 0x200000));
+	EXPECT_EQ(0u, avcpu_pgt_lookup(&pgt_, 0x3fffff, nullptr));
+	EXPECT_NE(0u, avcpu_pgt_lookup(&pgt_, 0x400000, nullptr));
+	// Unmapping an unmapped range is fine; the space can be mapped again.
+	EXPECT_EQ(0, avcpu_pgt_unmap(&pgt_, 0x200000, 0x200000));
+	EXPECT_EQ(0, avcpu_pgt_map(&pgt_, 0x200000, 0x800000, 0x1000, AVCPU_S2_RO, true));
+	EXPECT_EQ(0x800000u, avcpu_pgt_lookup(&pgt_, 0x200000, nullptr) & AVCPU_PTE_ADDR_MASK);
+}
+
+TEST(Vtcr, StartLevelAndSize)
+{
+	FakeMemory mem;
+	avcpu_pgt pgt{};
+	ASSERT_EQ(0, avcpu_pgt_init(&pgt, mem.mm(), 40));
+	u64 vtcr = avcpu_vtcr(&pgt, 2);
+	EXPECT_EQ(24u, vtcr & 0x3f);	    // T0SZ: 40-bit IPA
+	EXPECT_EQ(2u, (vtcr >> 6) & 3);	    // SL0: start at level 0
+	EXPECT_EQ(2u, (vtcr >> 16) & 7);    // PS
+	EXPECT_EQ(0u, (vtcr >> 19) & 1);    // VS: 8-bit VMID
+	avcpu_pgt_destroy(&pgt);
+	ASSERT_EQ(0, avcpu_pgt_init(&pgt, mem.mm(), 39));
+	EXPECT_EQ(1u, (avcpu_vtcr(&pgt, 2) >> 6) & 3) << "39 bits start at level 1";
+	avcpu_pgt_destroy(&pgt);
+}
+
+} // namespace

@@ -22,4 +22,8 @@ struct CallResult {
 	uint64_t r1 = 0, r2 = 0, r3 = 0;
 };
 
+CallResult vcpu_run(uint64_t ctx_pa);
+CallResult flush_vmid(uint64_t vttbr);
+CallResult flush_el2();
+
 } // namespace hyp

@@ -28,7 +28,10 @@
 #define AVCPU_HC(n)		(AVCPU_HC_BASE | (n))
 #define AVCPU_HC_PING		AVCPU_HC(0x10)	/* -> x1 CurrentEL, x2 VBAR_EL2, x3 SCTLR_EL2 */
 #define AVCPU_HC_TEST_FAULT	AVCPU_HC(0x11)	/* x1 = address EL2 reads; for tests */
-#define AVCPU_HC_COUNT		0x12
+#define AVCPU_HC_VCPU_RUN	AVCPU_HC(0x20)	/* x1 = PA of avcpu_vcpu_ctx -> x1 exit */
+#define AVCPU_HC_FLUSH_VMID	AVCPU_HC(0x21)	/* x1 = VTTBR_EL2 of a VM: its TLB entries */
+#define AVCPU_HC_FLUSH_EL2	AVCPU_HC(0x22)	/* EL2's own TLB, after an unmap */
+#define AVCPU_HC_COUNT		0x23
 
 /* Answer to hvc #0, x0 = HVC_STUB_HCALL_NR when avcpu owns EL2 ("AVC2"). */
 #define AVCPU_HYP_OWNER_MAGIC	0x41564332UL
@@ -64,7 +67,19 @@
 #define HYP_PCPU_FAULT_FAR	64
 #define HYP_PCPU_FAULT_COUNT	72
 #define HYP_PCPU_HOST_CALLS	80
-#define HYP_PCPU_SIZE		88
+#define HYP_PCPU_GUEST_CTX	88	/* non-zero while a guest runs: its avcpu_vcpu_ctx */
+#define HYP_PCPU_EL2_SP		96	/* EL2's stack while a guest runs */
+#define HYP_PCPU_SIZE		104
+
+/* struct avcpu_vcpu_ctx: guest x0..x30 first, for the entry and exit assembly. */
+#define VCPU_CTX_X0		0
+#define VCPU_CTX_X30		240
+
+/* Exit kinds from the vectors (guest_exit in entry.S). */
+#define GUEST_EXIT_SYNC		0
+#define GUEST_EXIT_IRQ		1
+#define GUEST_EXIT_FIQ		2
+#define GUEST_EXIT_SERROR	3
 
 /*
  * The frame the host-call entry pushes: x0..x30 and a pad. Every register but x0..x3 is
@@ -78,8 +93,7 @@
 #include <linux/build_bug.h>
 #include <linux/types.h>
 #else
-#include <stdint.h>
-typedef uint64_t __u64;
+#include <linux/types.h>
 #endif
 
 struct avcpu_hyp_init {
@@ -104,6 +118,8 @@ struct avcpu_hyp_percpu {
 	__u64 fault_far;
 	__u64 fault_count;
 	__u64 host_calls;
+	__u64 guest_ctx;
+	__u64 el2_sp;
 };
 
 #define HYP_CHECK_OFFSET(type, field, value) \
@@ -129,7 +145,67 @@ HYP_CHECK_OFFSET(avcpu_hyp_percpu, fault_elr, HYP_PCPU_FAULT_ELR);
 HYP_CHECK_OFFSET(avcpu_hyp_percpu, fault_far, HYP_PCPU_FAULT_FAR);
 HYP_CHECK_OFFSET(avcpu_hyp_percpu, fault_count, HYP_PCPU_FAULT_COUNT);
 HYP_CHECK_OFFSET(avcpu_hyp_percpu, host_calls, HYP_PCPU_HOST_CALLS);
+HYP_CHECK_OFFSET(avcpu_hyp_percpu, guest_ctx, HYP_PCPU_GUEST_CTX);
+HYP_CHECK_OFFSET(avcpu_hyp_percpu, el2_sp, HYP_PCPU_EL2_SP);
 static_assert(sizeof(struct avcpu_hyp_percpu) == HYP_PCPU_SIZE, "avcpu_hyp_percpu size");
+
+/* The EL1 system registers switched between host and guest, by index. */
+enum avcpu_sysreg {
+	VSYS_SCTLR, VSYS_CPACR, VSYS_TTBR0, VSYS_TTBR1, VSYS_TCR, VSYS_MAIR, VSYS_AMAIR, VSYS_VBAR,
+	VSYS_CONTEXTIDR, VSYS_TPIDR_EL0, VSYS_TPIDR_EL1, VSYS_TPIDRRO_EL0, VSYS_ESR, VSYS_FAR,
+	VSYS_AFSR0, VSYS_AFSR1, VSYS_PAR, VSYS_CSSELR, VSYS_CNTKCTL, VSYS_MDSCR, VSYS_SP_EL1,
+	VSYS_ELR_EL1, VSYS_SPSR_EL1, VSYS_CNTV_CTL, VSYS_CNTV_CVAL,
+	VSYS_NR
+};
+
+/* What EL2 hands back after a guest ran (struct avcpu_vcpu_ctx.exit). */
+enum avcpu_hyp_exit_reason {
+	HYP_EXIT_IRQ = 100,		/* a host interrupt: the host takes it, then re-enters */
+	/* Others are the uapi's AVCPU_EXIT_* values, decoded at EL2. */
+};
+
+struct avcpu_hyp_exit {
+	__u32 reason;		/* AVCPU_EXIT_* or HYP_EXIT_* */
+	__u32 pad;
+	__u64 esr, far, hpfar, ipa;
+	/*
+	 * MMIO: [0] length, [1] is_write, [2] the value written.
+	 * MMIO_NO_SYNDROME: nothing more. HYPERCALL: [0] immediate, [1..7] x0..x6.
+	 * EXCEPTION: [0] PC, [1] PSTATE.
+	 */
+	__u64 data[8];
+};
+
+/* How the next entry completes the last exit (struct avcpu_vcpu_ctx.complete). */
+#define VCPU_COMPLETE_NONE	0
+#define VCPU_COMPLETE_MMIO	1	/* a read gets complete_value; PC past the access */
+
+/* avcpu_vcpu_ctx.flags */
+#define VCPU_FLAG_FLUSH_STAGE1	(1ULL << 0)	/* another vCPU of this VM ran here last */
+#define VCPU_FLAG_HAS_HCRX	(1ULL << 1)
+
+#define VCPU_CTX_MAGIC		0x5850435641435458ULL
+
+/*
+ * A vCPU's state at EL2: one page, identity-mapped at EL2 while the vCPU exists. FP/SIMD
+ * is not here: the host switches it around the RUN call (EL2 never touches it).
+ */
+struct avcpu_vcpu_ctx {
+	__u64 x[31];
+	__u64 sp_el0;
+	__u64 pc;
+	__u64 pstate;
+	__u64 sys[VSYS_NR];
+	/* EL2 controls while this vCPU runs */
+	__u64 hcr, vttbr, vtcr, vmpidr, vpidr, cptr, mdcr, hstr, cnthctl, cntvoff, hcrx;
+	__u64 flags;
+	__u64 complete;
+	__u64 complete_value;
+	struct avcpu_hyp_exit exit;
+	__u64 magic;
+};
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, x, VCPU_CTX_X0);
+static_assert(VCPU_CTX_X30 == VCPU_CTX_X0 + 30 * 8, "x30 offset");
 
 #endif /* __ASSEMBLY__ */
 #endif /* AVCPU_HYP_ABI_H */

@@ -27,8 +27,7 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #else
-#include <stdint.h>
-typedef uint64_t __u64;
+#include <linux/types.h>
 #endif
 
 struct avcpu_hyp_header {

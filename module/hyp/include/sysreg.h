@@ -33,6 +33,16 @@ HYP_SYSREG(HcrEl2, hcr_el2);
 
 #undef HYP_SYSREG
 
+// Any register by name, for the world switch's long lists.
+#define read_sysreg(name)                                          \
+	({                                                         \
+		uint64_t __v;                                      \
+		asm volatile("mrs %0, " #name : "=r"(__v));        \
+		__v;                                               \
+	})
+#define write_sysreg(v, name) \
+	asm volatile("msr " #name ", %0" : : "r"((uint64_t)(v)) : "memory")
+
 inline void isb()
 {
 	asm volatile("isb" : : : "memory");

@@ -18,7 +18,7 @@ Result<Device> Device::open(const std::string &path)
 
 Result<int> Device::api_version() const
 {
-	int version = ::ioctl(fd_.get(), AVCPU_GET_API_VERSION);
+	int version = ::ioctl(fd_.get(), AVCPU_GET_API_VERSION, 0);
 	if (version < 0)
 		return last_error("AVCPU_GET_API_VERSION");
 	return version;

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+// Running a guest: the world switch between the host's EL1 context and a vCPU's, and the
+// loop that asks of every exit "handled here at EL2, or back to the host?".
+#include "guest_exit.h"
+#include "host_call.h"
+#include "percpu.h"
+#include "sysreg.h"
+
+extern "C" uint64_t __guest_enter(avcpu_vcpu_ctx *ctx, avcpu_hyp_percpu *cpu);
+
+namespace hyp {
+namespace {
+
+// The EL1 context both worlds own (ARM ARM D1.2: everything EL1 and EL0 can change).
+void save_el1(__u64 *s)
+{
+	s[VSYS_SCTLR] = read_sysreg(sctlr_el1);
+	s[VSYS_CPACR] = read_sysreg(cpacr_el1);
+	s[VSYS_TTBR0] = read_sysreg(ttbr0_el1);
+	s[VSYS_TTBR1] = read_sysreg(ttbr1_el1);
+	s[VSYS_TCR] = read_sysreg(tcr_el1);
+	s[VSYS_MAIR] = read_sysreg(mair_el1);
+	s[VSYS_AMAIR] = read_sysreg(amair_el1);
+	s[VSYS_VBAR] = read_sysreg(vbar_el1);
+	s[VSYS_CONTEXTIDR] = read_sysreg(contextidr_el1);
+	s[VSYS_TPIDR_EL0] = read_sysreg(tpidr_el0);
+	s[VSYS_TPIDR_EL1] = read_sysreg(tpidr_el1);
+	s[VSYS_TPIDRRO_EL0] = read_sysreg(tpidrro_el0);
+	s[VSYS_ESR] = read_sysreg(esr_el1);
+	s[VSYS_FAR] = read_sysreg(far_el1);
+	s[VSYS_AFSR0] = read_sysreg(afsr0_el1);
+	s[VSYS_AFSR1] = read_sysreg(afsr1_el1);
+	s[VSYS_PAR] = read_sysreg(par_el1);
+	s[VSYS_CSSELR] = read_sysreg(csselr_el1);
+	s[VSYS_CNTKCTL] = read_sysreg(cntkctl_el1);
+	s[VSYS_MDSCR] = read_sysreg(mdscr_el1);
+	s[VSYS_SP_EL1] = read_sysreg(sp_el1);
+	s[VSYS_ELR_EL1] = read_sysreg(elr_el1);
+	s[VSYS_SPSR_EL1] = read_sysreg(spsr_el1);
+	s[VSYS_CNTV_CTL] = read_sysreg(cntv_ctl_el0);
+	s[VSYS_CNTV_CVAL] = read_sysreg(cntv_cval_el0);
+}
+
+void restore_el1(const __u64 *s)
+{
+	write_sysreg(s[VSYS_SCTLR], sctlr_el1);
+	write_sysreg(s[VSYS_CPACR], cpacr_el1);
+	write_sysreg(s[VSYS_TTBR0], ttbr0_el1);
+	write_sysreg(s[VSYS_TTBR1], ttbr1_el1);
+	write_sysreg(s[VSYS_TCR], tcr_el1);
+	write_sysreg(s[VSYS_MAIR], mair_el1);
+	write_sysreg(s[VSYS_AMAIR], amair_el1);
+	write_sysreg(s[VSYS_VBAR], vbar_el1);
+	write_sysreg(s[VSYS_CONTEXTIDR], contextidr_el1);
+	write_sysreg(s[VSYS_TPIDR_EL0], tpidr_el0);
+	write_sysreg(s[VSYS_TPIDR_EL1], tpidr_el1);
+	write_sysreg(s[VSYS_TPIDRRO_EL0], tpidrro_el0);
+	write_sysreg(s[VSYS_ESR], esr_el1);
+	write_sysreg(s[VSYS_FAR], far_el1);
+	write_sysreg(s[VSYS_AFSR0], afsr0_el1);
+	write_sysreg(s[VSYS_AFSR1], afsr1_el1);
+	write_sysreg(s[VSYS_PAR], par_el1);
+	write_sysreg(s[VSYS_CSSELR], csselr_el1);
+	write_sysreg(s[VSYS_CNTKCTL], cntkctl_el1);
+	write_sysreg(s[VSYS_MDSCR], mdscr_el1);
+	write_sysreg(s[VSYS_SP_EL1], sp_el1);
+	write_sysreg(s[VSYS_ELR_EL1], elr_el1);
+	write_sysreg(s[VSYS_SPSR_EL1], spsr_el1);
+	write_sysreg(s[VSYS_CNTV_CVAL], cntv_cval_el0);
+	write_sysreg(s[VSYS_CNTV_CTL], cntv_ctl_el0);
+}
+
+// The EL2 controls a guest changes; the host's come back after every run.
+struct El2Controls {
+	uint64_t hcr, vttbr, vtcr, vmpidr, vpidr, cptr, mdcr, hstr, cnthctl, cntvoff, hcrx;
+	uint64_t sp_el0;
+};
+
+// HCRX_EL2 by its encoding (S3_4_C1_C2_2): older assemblers do not know the name.
+
+void save_el2(El2Controls &c, bool hcrx)
+{
+	c.hcr = read_sysreg(hcr_el2);
+	c.vttbr = read_sysreg(vttbr_el2);
+	c.vtcr = read_sysreg(vtcr_el2);
+	c.vmpidr = read_sysreg(vmpidr_el2);
+	c.vpidr = read_sysreg(vpidr_el2);
+	c.cptr = read_sysreg(cptr_el2);
+	c.mdcr = read_sysreg(mdcr_el2);
+	c.hstr = read_sysreg(hstr_el2);
+	c.cnthctl = read_sysreg(cnthctl_el2);
+	c.cntvoff = read_sysreg(cntvoff_el2);
+	c.hcrx = hcrx ? read_sysreg(S3_4_C1_C2_2) : 0;
+	c.sp_el0 = read_sysreg(sp_el0);
+}
+
+void restore_el2(const El2Controls &c, bool hcrx)
+{
+	write_sysreg(c.vttbr, vttbr_el2);
+	write_sysreg(c.vtcr, vtcr_el2);
+	write_sysreg(c.vmpidr, vmpidr_el2);
+	write_sysreg(c.vpidr, vpidr_el2);
+	write_sysreg(c.cptr, cptr_el2);
+	write_sysreg(c.mdcr, mdcr_el2);
+	write_sysreg(c.hstr, hstr_el2);
+	write_sysreg(c.cnthctl, cnthctl_el2);
+	write_sysreg(c.cntvoff, cntvoff_el2);
+	if (hcrx)
+		write_sysreg(c.hcrx, S3_4_C1_C2_2);
+	write_sysreg(c.sp_el0, sp_el0);
+	write_sysreg(c.hcr, hcr_el2);
+	isb();
+}
+
+void load_guest_el2(const avcpu_vcpu_ctx &ctx, const El2Controls &host)
+{
+	const uint64_t mdcr_hpmn = 0x1f; // the host's PMU partition stays as it is
+	bool hcrx = ctx.flags & VCPU_FLAG_HAS_HCRX;
+
+	write_sysreg(ctx.vttbr, vttbr_el2);
+	write_sysreg(ctx.vtcr, vtcr_el2);
+	write_sysreg(ctx.vmpidr, vmpidr_el2);
+	write_sysreg(ctx.vpidr, vpidr_el2);
+	write_sysreg(ctx.cptr, cptr_el2);
+	write_sysreg((host.mdcr & mdcr_hpmn) | (ctx.mdcr & ~mdcr_hpmn), mdcr_el2);
+	write_sysreg(ctx.hstr, hstr_el2);
+	write_sysreg(ctx.cnthctl, cnthctl_el2);
+	write_sysreg(ctx.cntvoff, cntvoff_el2);
+	if (hcrx)
+		write_sysreg(ctx.hcrx, S3_4_C1_C2_2);
+	write_sysreg(ctx.sp_el0, sp_el0);
+	write_sysreg(ctx.hcr, hcr_el2);
+	isb();
+}
+
+// ID registers (op0 3, op1 0, CRn 0, CRm 1..7): the hardware's value, sanitised.
+uint64_t read_id_register(unsigned crm, unsigned op2)
+{
+#define ID_CASE(m, o)                                        \
+	case (m) << 3 | (o):                                 \
+		return read_sysreg(S3_0_C0_C##m##_##o);
+#define ID_ROW(m) ID_CASE(m, 0) ID_CASE(m, 1) ID_CASE(m, 2) ID_CASE(m, 3) \
+		  ID_CASE(m, 4) ID_CASE(m, 5) ID_CASE(m, 6) ID_CASE(m, 7)
+	switch (crm << 3 | op2) {
+		ID_ROW(1) ID_ROW(2) ID_ROW(3) ID_ROW(4) ID_ROW(5) ID_ROW(6) ID_ROW(7)
+	default:
+		return 0;
+	}
+#undef ID_ROW
+#undef ID_CASE
+}
+
+void write_reg(avcpu_vcpu_ctx &ctx, unsigned reg, uint64_t value)
+{
+	if (reg != 31)
+		ctx.x[reg] = value;
+}
+
+// System-register traps EL2 answers itself: the sanitised ID registers, and MDSCR_EL1
+// (trapped with the other debug registers by MDCR_EL2.TDA, but switched with EL1).
+bool handle_sysreg_at_el2(avcpu_vcpu_ctx &ctx, uint64_t esr)
+{
+	SysRegAccess sr{Syndrome{esr}.iss()};
+
+	if (sr.op0() == 3 && sr.op1() == 0 && sr.crn() == 0 && sr.crm() >= 1 && sr.read()) {
+		write_reg(ctx, sr.reg(),
+			  read_id_register(sr.crm(), sr.op2()) & ~id_hidden_bits(sr.crm(), sr.op2()));
+	} else if (sr.op0() == 2 && sr.op1() == 0 && sr.crn() == 0 && sr.crm() == 2 &&
+		   sr.op2() == 2) {
+		if (sr.read())
+			write_reg(ctx, sr.reg(), read_sysreg(mdscr_el1));
+		else
+			write_sysreg(read_xreg(ctx, sr.reg()), mdscr_el1);
+	} else {
+		return false;
+	}
+	ctx.pc += 4;
+	return true;
+}
+
+// true: resume the guest; false: the exit goes to the host (ctx.exit says what it was).
+bool handle_exit(avcpu_vcpu_ctx &ctx, uint64_t kind)
+{
+	uint64_t esr = EsrEl2::read();
+
+	ctx.exit = {};
+	switch (kind) {
+	case GUEST_EXIT_IRQ:
+	case GUEST_EXIT_FIQ:
+		ctx.exit.reason = HYP_EXIT_IRQ;
+		return false;
+	case GUEST_EXIT_SERROR:
+		decode_unhandled(ctx, esr, 0, 0);
+		return false;
+	default:
+		break;
+	}
+	switch (Syndrome{esr}.ec()) {
+	case ExceptionClass::data_abort_lower:
+		decode_data_abort(ctx, esr, FarEl2::read(), HpfarEl2::read());
+		return false;
+	case ExceptionClass::hvc64:
+		decode_hvc(ctx, esr);
+		return false;
+	case ExceptionClass::sys64:
+		if (handle_sysreg_at_el2(ctx, esr))
+			return true;
+		[[fallthrough]];
+	default:
+		decode_unhandled(ctx, esr, FarEl2::read(), HpfarEl2::read());
+		return false;
+	}
+}
+
+} // namespace
+
+// Every TLB entry of one VM (its VMID is in the VTTBR value), on every CPU.
+CallResult flush_vmid(uint64_t vttbr)
+{
+	uint64_t host_vttbr = read_sysreg(vttbr_el2);
+
+	write_sysreg(vttbr, vttbr_el2);
+	isb();
+	asm volatile("dsb ishst\n tlbi vmalls12e1is\n dsb ish\n isb" : : : "memory");
+	write_sysreg(host_vttbr, vttbr_el2);
+	isb();
+	return {AVCPU_HYP_OK};
+}
+
+// EL2's own stage-1 entries, after the host unmapped something from EL2's tables.
+CallResult flush_el2()
+{
+	asm volatile("dsb ishst\n tlbi alle2is\n dsb ish\n isb" : : : "memory");
+	return {AVCPU_HYP_OK};
+}
+
+CallResult vcpu_run(uint64_t ctx_pa)
+{
+	if (ctx_pa & 0xfff)
+		return {AVCPU_HYP_EINVAL};
+	auto &ctx = *reinterpret_cast<avcpu_vcpu_ctx *>(ctx_pa);
+	if (ctx.magic != VCPU_CTX_MAGIC || !guest_pstate_valid(ctx.pstate))
+		return {AVCPU_HYP_EINVAL};
+	bool hcrx = ctx.flags & VCPU_FLAG_HAS_HCRX;
+
+	if (ctx.complete == VCPU_COMPLETE_MMIO)
+		complete_mmio(ctx, ctx.complete_value);
+	ctx.complete = VCPU_COMPLETE_NONE;
+
+	__u64 host_el1[VSYS_NR];
+	El2Controls host_el2;
+	save_el1(host_el1);
+	save_el2(host_el2, hcrx);
+	restore_el1(ctx.sys);
+	load_guest_el2(ctx, host_el2);
+	if (ctx.flags & VCPU_FLAG_FLUSH_STAGE1) {
+		// Another vCPU of this VM ran on this CPU last: its stage-1 entries (same VMID)
+		// must not be visible to this one.
+		asm volatile("tlbi vmalle1\n dsb nsh\n isb" : : : "memory");
+		ctx.flags &= ~VCPU_FLAG_FLUSH_STAGE1;
+	}
+
+	for (;;) {
+		// Checked again here: a guest must never be entered at EL2.
+		if (!guest_pstate_valid(ctx.pstate)) {
+			decode_unhandled(ctx, 0, 0, 0);
+			break;
+		}
+		ElrEl2::write(ctx.pc);
+		SpsrEl2::write(ctx.pstate);
+		uint64_t kind = __guest_enter(&ctx, &this_cpu());
+		ctx.pc = ElrEl2::read();
+		ctx.pstate = SpsrEl2::read();
+		ctx.sp_el0 = read_sysreg(sp_el0);
+		if (!handle_exit(ctx, kind))
+			break;
+	}
+
+	save_el1(ctx.sys);
+	// The guest's virtual timer must not fire at the host, which has no handler for it.
+	write_sysreg(0, cntv_ctl_el0);
+	restore_el2(host_el2, hcrx);
+	restore_el1(host_el1);
+	return {AVCPU_HYP_OK, ctx.exit.reason};
+}
+
+} // namespace hyp

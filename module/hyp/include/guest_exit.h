@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+// Decoding a guest's synchronous exits into what the host is told, and completing them on
+// the next entry. Pure functions over the vCPU context: shared by the EL2 image and the
+// host unit tests.
+#pragma once
+
+#include <stdint.h>
+
+#include <linux/avcpu.h>
+
+#include "esr.h"
+#include "hyp_abi.h"
+
+namespace hyp {
+
+// PSTATE values userspace and EL2 accept for a guest: AArch64 EL0t, EL1t or EL1h, and only
+// the flag bits EL1 can own (NZCV, DAIF, PAN, UAO, DIT, SSBS, BTYPE, SS, IL).
+constexpr uint64_t pstate_mode_mask = 0x1f;
+constexpr uint64_t pstate_allowed_bits = 0xf0000000ULL /* NZCV */ | (1ULL << 24) /* DIT */ |
+					 (1ULL << 23) /* UAO */ | (1ULL << 22) /* PAN */ |
+					 (1ULL << 21) /* SS */ | (1ULL << 20) /* IL */ |
+					 (1ULL << 12) /* SSBS */ | (3ULL << 10) /* BTYPE */ |
+					 (0xfULL << 6) /* DAIF */ | pstate_mode_mask;
+
+constexpr bool guest_pstate_valid(uint64_t pstate)
+{
+	uint64_t mode = pstate & pstate_mode_mask;
+	return !(pstate & ~pstate_allowed_bits) && (mode == 0x0 || mode == 0x4 || mode == 0x5);
+}
+
+// The register an instruction names as Rt/SRT: 31 is XZR for these accesses.
+inline uint64_t read_xreg(const avcpu_vcpu_ctx &ctx, unsigned reg)
+{
+	return reg == 31 ? 0 : ctx.x[reg];
+}
+
+// HPFAR_EL2.FIPA is IPA[51:12] at bits [43:4] (Arm ARM D23.2.62); FAR gives the page offset.
+constexpr uint64_t fault_ipa(uint64_t hpfar, uint64_t far)
+{
+	return ((hpfar & 0x00000ffffffffff0ULL) << 8) | (far & 0xfff);
+}
+
+// DFSC values (ISS of a data abort): translation faults 0b0001LL, permission 0b0011LL.
+constexpr bool is_translation_fault(unsigned dfsc)
+{
+	return (dfsc & 0x3c) == 0x04;
+}
+constexpr bool is_permission_fault(unsigned dfsc)
+{
+	return (dfsc & 0x3c) == 0x0c;
+}
+
+// Fills ctx.exit for a stage-2 data abort. Guest memory is mapped in full while a slot
+// exists, so a translation fault is an access outside guest memory and a permission
+// fault a write to read-only memory: both are MMIO. Anything else (a stage-1 walk that
+// left guest memory, external aborts, ...) is an exception exit.
+inline void decode_data_abort(avcpu_vcpu_ctx &ctx, uint64_t esr, uint64_t far, uint64_t hpfar)
+{
+	DataAbort da{Syndrome{esr}.iss()};
+	avcpu_hyp_exit &exit = ctx.exit;
+
+	exit.esr = esr;
+	exit.far = far;
+	exit.hpfar = hpfar;
+	exit.ipa = fault_ipa(hpfar, far);
+	bool mmio = !da.stage1_walk() &&
+		    (is_translation_fault(da.status()) ||
+		     (is_permission_fault(da.status()) && da.write()));
+	if (!mmio) {
+		exit.reason = AVCPU_EXIT_EXCEPTION;
+		exit.data[0] = ctx.pc;
+		exit.data[1] = ctx.pstate;
+		return;
+	}
+	if (!da.valid()) {
+		// LDP/STP, writeback forms, ...: nothing to decode from the syndrome, and
+		// avcpu does not guess from the instruction.
+		exit.reason = AVCPU_EXIT_MMIO_NO_SYNDROME;
+		return;
+	}
+	unsigned len = da.size();
+	uint64_t value = read_xreg(ctx, da.reg());
+	if (len < 8)
+		value &= (1ULL << (len * 8)) - 1;
+	exit.reason = AVCPU_EXIT_MMIO;
+	exit.data[0] = len;
+	exit.data[1] = da.write();
+	exit.data[2] = da.write() ? value : 0;
+}
+
+// Completes an MMIO exit before the next entry: a read puts the value userspace supplied
+// into the target register (sign-extended per SSE, truncated to 32 bits without SF, XZR
+// dropped); both directions step over the access.
+inline void complete_mmio(avcpu_vcpu_ctx &ctx, uint64_t value)
+{
+	Syndrome esr{ctx.exit.esr};
+	DataAbort da{esr.iss()};
+
+	if (!da.write()) {
+		unsigned bits_ = da.size() * 8;
+		if (bits_ < 64) {
+			value &= (1ULL << bits_) - 1;
+			if (da.sign_extend() && (value >> (bits_ - 1)) & 1)
+				value |= ~0ULL << bits_;
+		}
+		if (!da.reg64())
+			value &= 0xffffffffULL;
+		if (da.reg() != 31)
+			ctx.x[da.reg()] = value;
+	}
+	ctx.pc += esr.il32() ? 4 : 2;
+}
+
+// Fills ctx.exit for an HVC: its immediate and x0..x6. ELR already points past the HVC.
+inline void decode_hvc(avcpu_vcpu_ctx &ctx, uint64_t esr)
+{
+	ctx.exit.esr = esr;
+	ctx.exit.reason = AVCPU_EXIT_HYPERCALL;
+	ctx.exit.data[0] = HvcSmc{Syndrome{esr}.iss()}.imm();
+	for (unsigned i = 0; i < 7; i++)
+		ctx.exit.data[1 + i] = ctx.x[i];
+}
+
+// An exit nothing at EL2 handles: the raw syndrome, addresses and where the guest was.
+inline void decode_unhandled(avcpu_vcpu_ctx &ctx, uint64_t esr, uint64_t far, uint64_t hpfar)
+{
+	ctx.exit.reason = AVCPU_EXIT_EXCEPTION;
+	ctx.exit.esr = esr;
+	ctx.exit.far = far;
+	ctx.exit.hpfar = hpfar;
+	ctx.exit.data[0] = ctx.pc;
+	ctx.exit.data[1] = ctx.pstate;
+}
+
+// ID registers as the guest sees them (HCR_EL2.TID3): features the world switch does not
+// handle read as absent. Fields are 4 bits wide; each mask clears the ones to hide.
+constexpr uint64_t field(unsigned shift)
+{
+	return 0xfULL << shift;
+}
+
+constexpr uint64_t id_hidden_bits(unsigned crm, unsigned op2)
+{
+	switch (crm << 3 | op2) {
+	case 4 << 3 | 0: // ID_AA64PFR0_EL1: SVE, EL2 (no nested virt), SEL2, MPAM, AMU
+		return field(32) | field(8) | field(36) | field(40) | field(44);
+	case 4 << 3 | 1: // ID_AA64PFR1_EL1: MTE, SME, MPAM_frac, NMI, GCS, MTE_frac
+		return field(8) | field(24) | field(16) | field(36) | field(44) | field(40);
+	case 4 << 3 | 4: // ID_AA64ZFR0_EL1: SVE features
+	case 4 << 3 | 5: // ID_AA64SMFR0_EL1: SME features
+		return ~0ULL;
+	case 5 << 3 | 0: // ID_AA64DFR0_EL1: PMUVer, TraceVer, PMSVer, TraceFilt, TraceBuffer, BRBE
+		return field(8) | field(4) | field(32) | field(40) | field(44) | field(52);
+	case 6 << 3 | 1: // ID_AA64ISAR1_EL1: APA, API, GPA, GPI (pointer authentication)
+		return field(4) | field(8) | field(24) | field(28);
+	case 6 << 3 | 2: // ID_AA64ISAR2_EL1: GPA3, APA3
+		return field(8) | field(12);
+	default:
+		return 0;
+	}
+}
+
+} // namespace hyp

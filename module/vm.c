@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM file descriptors: guest memory (pinned userspace memory mapped by per-VM stage-2
+ * tables), VMIDs, and vCPU creation.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/bitmap.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+#include <asm/cpufeature.h>
+#include <asm/sysreg.h>
+
+#include <uapi/linux/avcpu.h>
+
+#include "avcpu.h"
+#include "hyp_call.h"
+#include "vm.h"
+
+/* VMID 0 is the host's (VTTBR_EL2 while no guest runs). */
+static DECLARE_BITMAP(avcpu_vmids, AVCPU_MAX_VMS + 1);
+static DEFINE_SPINLOCK(avcpu_vmid_lock);
+
+static int avcpu_vmid_alloc(void)
+{
+	unsigned long id;
+
+	spin_lock(&avcpu_vmid_lock);
+	id = find_next_zero_bit(avcpu_vmids, AVCPU_MAX_VMS + 1, 1);
+	if (id <= AVCPU_MAX_VMS)
+		__set_bit(id, avcpu_vmids);
+	spin_unlock(&avcpu_vmid_lock);
+	return id <= AVCPU_MAX_VMS ? (int)id : -ENOSPC;
+}
+
+static void avcpu_vmid_free(unsigned int id)
+{
+	spin_lock(&avcpu_vmid_lock);
+	__clear_bit(id, avcpu_vmids);
+	spin_unlock(&avcpu_vmid_lock);
+}
+
+unsigned int avcpu_ipa_bits(void)
+{
+	static const unsigned int bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+	unsigned int parange = cpuid_feature_extract_unsigned_field(
+		read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1), ID_AA64MMFR0_EL1_PARANGE_SHIFT);
+
+	return parange < ARRAY_SIZE(bits) ? min(bits[parange], 48U) : 48;
+}
+
+static void *avcpu_s2_alloc(void *ctx, u64 *pa)
+{
+	void *va = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+
+	if (va)
+		*pa = virt_to_phys(va);
+	return va;
+}
+
+static void avcpu_s2_free(void *ctx, void *table)
+{
+	free_page((unsigned long)table);
+}
+
+static void *avcpu_s2_phys_to_virt(void *ctx, u64 pa)
+{
+	return phys_to_virt(pa);
+}
+
+static const struct avcpu_pgt_mm avcpu_s2_mm = {
+	.alloc_table = avcpu_s2_alloc,
+	.free_table = avcpu_s2_free,
+	.phys_to_virt = avcpu_s2_phys_to_virt,
+};
+
+static void avcpu_vm_flush_tlb(struct avcpu_vm *vm)
+{
+	dsb(ishst);
+	avcpu_hvc(AVCPU_HC_FLUSH_VMID, vm->vttbr, 0, 0, 0);
+}
+
+/* Unmaps, invalidates, then unpins: the guest can never reach a page after it is freed. */
+static void avcpu_memslot_release(struct avcpu_vm *vm, struct avcpu_memslot *slot)
+{
+	if (!slot->size)
+		return;
+	WARN_ON(avcpu_pgt_unmap(&vm->s2, slot->gpa, slot->size));
+	avcpu_vm_flush_tlb(vm);
+	unpin_user_pages_dirty_lock(slot->pages, slot->npages,
+				    !(slot->flags & AVCPU_MEM_READONLY));
+	kvfree(slot->pages);
+	memset(slot, 0, sizeof(*slot));
+}
+
+/* Maps runs of physically contiguous pages, so that aligned 2 MiB runs become blocks. */
+static int avcpu_memslot_map(struct avcpu_vm *vm, struct avcpu_memslot *slot)
+{
+	u64 attrs = slot->flags & AVCPU_MEM_READONLY ? AVCPU_S2_RO : AVCPU_S2_RW;
+	unsigned long i, start = 0;
+	int ret;
+
+	for (i = 1; i <= slot->npages; i++) {
+		if (i < slot->npages &&
+		    page_to_phys(slot->pages[i]) ==
+			    page_to_phys(slot->pages[i - 1]) + PAGE_SIZE)
+			continue;
+		ret = avcpu_pgt_map(&vm->s2, slot->gpa + start * PAGE_SIZE,
+				    page_to_phys(slot->pages[start]), (i - start) * PAGE_SIZE,
+				    attrs, true);
+		if (ret)
+			return ret;
+		start = i;
+	}
+	return 0;
+}
+
+static bool avcpu_memslot_overlaps(struct avcpu_vm *vm, u64 gpa, u64 size)
+{
+	int i;
+
+	for (i = 0; i < AVCPU_MAX_MEM_SLOTS; i++) {
+		struct avcpu_memslot *s = &vm->slots[i];
+
+		if (s->size && gpa < s->gpa + s->size && s->gpa < gpa + size)
+			return true;
+	}
+	return false;
+}
+
+static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memory_region *r)
+{
+	struct avcpu_memslot *slot;
+	unsigned int gup_flags = FOLL_LONGTERM;
+	long pinned;
+	int ret;
+
+	if (r->slot >= AVCPU_MAX_MEM_SLOTS || r->flags & ~AVCPU_MEM_READONLY)
+		return -EINVAL;
+	slot = &vm->slots[r->slot];
+	if (!r->memory_size) {
+		if (!slot->size)
+			return -ENOENT;
+		avcpu_memslot_release(vm, slot);
+		return 0;
+	}
+	if ((r->guest_phys_addr | r->memory_size | r->userspace_addr) & ~PAGE_MASK)
+		return -EINVAL;
+	if (r->guest_phys_addr + r->memory_size < r->guest_phys_addr ||
+	    r->userspace_addr + r->memory_size < r->userspace_addr)
+		return -EOVERFLOW;
+	if (r->guest_phys_addr + r->memory_size > (1ULL << vm->ipa_bits))
+		return -ERANGE;
+	if (!access_ok((void __user *)r->userspace_addr, r->memory_size))
+		return -EFAULT;
+	if (slot->size)
+		return -EBUSY;
+	if (avcpu_memslot_overlaps(vm, r->guest_phys_addr, r->memory_size))
+		return -EEXIST;
+
+	slot->npages = r->memory_size >> PAGE_SHIFT;
+	slot->pages = kvmalloc_array(slot->npages, sizeof(*slot->pages), GFP_KERNEL_ACCOUNT);
+	if (!slot->pages)
+		return -ENOMEM;
+	if (!(r->flags & AVCPU_MEM_READONLY))
+		gup_flags |= FOLL_WRITE;
+	pinned = pin_user_pages_fast(r->userspace_addr, slot->npages, gup_flags, slot->pages);
+	if (pinned != slot->npages) {
+		if (pinned > 0)
+			unpin_user_pages(slot->pages, pinned);
+		kvfree(slot->pages);
+		memset(slot, 0, sizeof(*slot));
+		return pinned < 0 ? (int)pinned : -EFAULT;
+	}
+	slot->gpa = r->guest_phys_addr;
+	slot->size = r->memory_size;
+	slot->uaddr = r->userspace_addr;
+	slot->flags = r->flags;
+	ret = avcpu_memslot_map(vm, slot);
+	if (ret) {
+		avcpu_memslot_release(vm, slot);
+		return ret;
+	}
+	dsb(ishst);
+	return 0;
+}
+
+static long avcpu_translate(struct avcpu_vm *vm, struct avcpu_translation __user *arg)
+{
+	struct avcpu_translation t;
+	unsigned int level = 0;
+	u64 desc;
+
+	if (copy_from_user(&t, arg, sizeof(t)))
+		return -EFAULT;
+	mutex_lock(&vm->lock);
+	desc = avcpu_pgt_lookup(&vm->s2, t.guest_phys_addr, &level);
+	mutex_unlock(&vm->lock);
+	t.level = level;
+	t.flags = 0;
+	if (desc) {
+		t.flags |= AVCPU_TRANSLATE_MAPPED;
+		if (desc & AVCPU_S2AP_W)
+			t.flags |= AVCPU_TRANSLATE_WRITABLE;
+	}
+	return copy_to_user(arg, &t, sizeof(t)) ? -EFAULT : 0;
+}
+
+static long avcpu_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct avcpu_vm *vm = file->private_data;
+	struct avcpu_memory_region region;
+	long ret;
+
+	switch (cmd) {
+	case AVCPU_SET_MEMORY_REGION:
+		if (copy_from_user(&region, (void __user *)arg, sizeof(region)))
+			return -EFAULT;
+		mutex_lock(&vm->lock);
+		ret = avcpu_set_memory_region(vm, &region);
+		mutex_unlock(&vm->lock);
+		return ret;
+	case AVCPU_CREATE_VCPU:
+		return avcpu_vcpu_create(vm, arg);
+	case AVCPU_GET_VCPU_MMAP_SIZE:
+		return PAGE_SIZE;
+	case AVCPU_TRANSLATE_GPA:
+		return avcpu_translate(vm, (void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static void avcpu_vm_free(struct kref *ref)
+{
+	struct avcpu_vm *vm = container_of(ref, struct avcpu_vm, ref);
+	int i;
+
+	for (i = 0; i < AVCPU_MAX_MEM_SLOTS; i++)
+		avcpu_memslot_release(vm, &vm->slots[i]);
+	avcpu_vm_flush_tlb(vm);
+	avcpu_pgt_destroy(&vm->s2);
+	avcpu_vmid_free(vm->vmid);
+	free_percpu(vm->last_vcpu_ran);
+	kfree(vm);
+}
+
+void avcpu_vm_put(struct avcpu_vm *vm)
+{
+	kref_put(&vm->ref, avcpu_vm_free);
+}
+
+static int avcpu_vm_release(struct inode *inode, struct file *file)
+{
+	avcpu_vm_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations avcpu_vm_fops = {
+	.owner = THIS_MODULE,
+	.release = avcpu_vm_release,
+	.unlocked_ioctl = avcpu_vm_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+int avcpu_vm_create(unsigned long flags)
+{
+	struct avcpu_vm *vm;
+	int ret, cpu, vmid;
+
+	if (flags)
+		return -EINVAL;
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	if (!vm)
+		return -ENOMEM;
+	kref_init(&vm->ref);
+	mutex_init(&vm->lock);
+	vm->last_vcpu_ran = alloc_percpu(int);
+	if (!vm->last_vcpu_ran) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	for_each_possible_cpu(cpu)
+		*per_cpu_ptr(vm->last_vcpu_ran, cpu) = -1;
+	vm->ipa_bits = avcpu_ipa_bits();
+	ret = avcpu_pgt_init(&vm->s2, &avcpu_s2_mm, vm->ipa_bits);
+	if (ret)
+		goto err_percpu;
+	vmid = avcpu_vmid_alloc();
+	if (vmid < 0) {
+		ret = vmid;
+		goto err_pgt;
+	}
+	vm->vmid = vmid;
+	vm->vtcr = avcpu_vtcr(&vm->s2, cpuid_feature_extract_unsigned_field(
+		read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1), ID_AA64MMFR0_EL1_PARANGE_SHIFT));
+	vm->vttbr = ((u64)vm->vmid << 48) | vm->s2.root_pa;
+	/* A VMID freed by an earlier VM may still have TLB entries somewhere. */
+	avcpu_vm_flush_tlb(vm);
+
+	ret = anon_inode_getfd("avcpu-vm", &avcpu_vm_fops, vm, O_RDWR | O_CLOEXEC);
+	if (ret < 0)
+		goto err_vmid;
+	return ret;
+
+err_vmid:
+	avcpu_vmid_free(vm->vmid);
+err_pgt:
+	avcpu_pgt_destroy(&vm->s2);
+err_percpu:
+	free_percpu(vm->last_vcpu_ran);
+err_free:
+	kfree(vm);
+	return ret;
+}
