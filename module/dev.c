@@ -33,6 +33,10 @@ static long avcpu_dev_ioctl(struct file *file, unsigned int cmd, unsigned long a
 			return 1;
 		case AVCPU_CAP_MAX_VMS:
 			return AVCPU_MAX_VMS;
+		case AVCPU_CAP_PSCI_VERSION:
+			return 0x10001;
+		case AVCPU_CAP_SMC_RANGES:
+			return AVCPU_SMC_MAX_RANGES;
 		default:
 			return 0;
 		}

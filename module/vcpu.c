@@ -9,18 +9,23 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/math64.h>
+#include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/wait.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/cputype.h>
 #include <asm/neon.h>
 #include <asm/cpufeature.h>
+#include <asm/sysreg.h>
 
 #include <uapi/linux/avcpu.h>
 
 #include "avcpu.h"
 #include "el2.h"
 #include "hyp_call.h"
+#include "psci.h"
 #include "vm.h"
 
 /*
@@ -28,14 +33,17 @@
  *   VM      stage-2 translation on          SWIO   set/way invalidate as clean+invalidate
  *   FMO/IMO/AMO  physical FIQ, IRQ, SError exit the guest (the host takes them)
  *   FB      broadcast TLB/cache maintenance BSU=IS  barriers reach the inner shareable domain
+ *   TWI/TWE WFI sleeps in the host, WFE yields
  *   TSC     SMC traps (never reaches firmware unless avcpu forwards it)
+ *   TSW     data-cache maintenance by set/way traps (done as clean+invalidate at EL2)
  *   TID3    ID registers read sanitised values   TIDCP  implementation-defined registers trap
  *   TACR    ACTLR_EL1 traps                 TERR/TEA  RAS error records and external aborts
  *   RW      EL1 is AArch64
  * API/APK (pointer authentication) and ATA (MTE tags) stay clear: those trap too.
  */
 #define HCR_GUEST (BIT(0) | BIT(1) | BIT(3) | BIT(4) | BIT(5) | BIT(9) | (1UL << 10) | \
-		   BIT(19) | BIT(18) | BIT(20) | BIT(21) | BIT(36) | BIT(37) | BIT(31))
+		   BIT(13) | BIT(14) | BIT(19) | BIT(18) | BIT(20) | BIT(21) | BIT(22) | \
+		   BIT(36) | BIT(37) | BIT(31))
 /* CPTR_EL2 (nVHE): RES1 bits; SVE, SME, trace and activity monitors trap; FP/SIMD does not. */
 #define CPTR_GUEST (BIT(13) | BIT(9) | GENMASK(7, 0) | BIT(8) | BIT(12) | BIT(20) | BIT(30))
 /* MDCR_EL2: PMU, debug, OS lock, SPE and trace-filter registers trap. */
@@ -102,7 +110,109 @@ static void avcpu_vcpu_reset(struct avcpu_vcpu *vcpu)
 	ctx->cntvoff = 0;
 	if (cpuid_feature_extract_unsigned_field(mmfr1, 40)) /* ID_AA64MMFR1_EL1.HCX */
 		ctx->flags |= VCPU_FLAG_HAS_HCRX;
+	if (vcpu->vm->config & AVCPU_VM_PSCI_USER)
+		ctx->flags |= VCPU_FLAG_PSCI_USER;
+	BUILD_BUG_ON(sizeof(ctx->smc_rules) != sizeof(vcpu->vm->smc.ranges));
+	memcpy(ctx->smc_rules, vcpu->vm->smc.ranges, sizeof(ctx->smc_rules));
+	ctx->nr_smc_rules = vcpu->vm->smc.nr_ranges;
 	memset(&vcpu->fp, 0, sizeof(vcpu->fp));
+}
+
+/* PSCI CPU_ON's reset: entry point, context id in x0, EL1h, masked, MMU off. */
+static void avcpu_vcpu_power_on_reset(struct avcpu_vcpu *vcpu, u64 entry, u64 context)
+{
+	struct avcpu_vcpu_ctx *ctx = vcpu->ctx;
+	u64 vmpidr = ctx->vmpidr, cntvoff = ctx->cntvoff;
+	struct avcpu_hyp_stats stats = ctx->stats;
+
+	avcpu_vcpu_reset(vcpu);
+	ctx->vmpidr = vmpidr;
+	ctx->cntvoff = cntvoff;
+	ctx->stats = stats;
+	ctx->pc = entry;
+	ctx->x[0] = context;
+	vcpu->pending = AVCPU_EXIT_NONE;
+}
+
+void avcpu_vcpu_kick(struct avcpu_vcpu *vcpu)
+{
+	struct task_struct *task;
+
+	WRITE_ONCE(vcpu->wake, true);
+	wake_up_interruptible(&vcpu->wq);
+	/* A vCPU in the guest leaves it on the IPI; one between checks sees wake. */
+	rcu_read_lock();
+	task = READ_ONCE(vcpu->task);
+	if (task && task != current)
+		kick_process(task);
+	rcu_read_unlock();
+}
+
+void avcpu_vcpu_set_power(struct avcpu_vcpu *vcpu, u32 state, bool reset, u64 entry,
+			  u64 context)
+{
+	spin_lock(&vcpu->power_lock);
+	if (state == AVCPU_POWER_ON && reset) {
+		vcpu->reset_pending = true;
+		vcpu->reset_entry = entry;
+		vcpu->reset_context = context;
+	} else {
+		vcpu->power = state;
+		if (state == AVCPU_POWER_OFF)
+			vcpu->reset_pending = false;
+	}
+	spin_unlock(&vcpu->power_lock);
+	avcpu_vcpu_kick(vcpu);
+}
+
+/* Runs with vcpu->lock held: applies a CPU_ON reset; false if the vCPU is off. */
+static bool avcpu_vcpu_power_check(struct avcpu_vcpu *vcpu)
+{
+	bool reset, on;
+	u64 entry = 0, context = 0;
+
+	spin_lock(&vcpu->power_lock);
+	reset = vcpu->reset_pending;
+	if (reset) {
+		entry = vcpu->reset_entry;
+		context = vcpu->reset_context;
+		vcpu->reset_pending = false;
+		vcpu->power = AVCPU_POWER_ON;
+	}
+	on = vcpu->power == AVCPU_POWER_ON;
+	spin_unlock(&vcpu->power_lock);
+	if (reset)
+		avcpu_vcpu_power_on_reset(vcpu, entry, context);
+	return on;
+}
+
+static bool avcpu_vcpu_has_work(struct avcpu_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->wake) || READ_ONCE(vcpu->reset_pending) ||
+	       READ_ONCE(vcpu->run->immediate_exit);
+}
+
+/*
+ * WFI (or PSCI CPU_SUSPEND): sleep until a kick, a signal, a power change or the guest's
+ * virtual timer deadline. A timer that has already fired ends the wait at once.
+ */
+static void avcpu_vcpu_wait(struct avcpu_vcpu *vcpu)
+{
+	const struct avcpu_vcpu_ctx *ctx = vcpu->ctx;
+	u64 ctl = ctx->sys[VSYS_CNTV_CTL], cval = ctx->sys[VSYS_CNTV_CVAL], now, ns;
+
+	vcpu->stats.wfi_sleeps++;
+	if ((ctl & 3) == 1) { /* ENABLE set, IMASK clear */
+		now = read_sysreg(cntpct_el0) - ctx->cntvoff;
+		if (cval <= now)
+			return;
+		ns = mul_u64_u64_div_u64(cval - now, NSEC_PER_SEC, read_sysreg(cntfrq_el0));
+		wait_event_interruptible_hrtimeout(vcpu->wq, avcpu_vcpu_has_work(vcpu),
+						   ns_to_ktime(ns));
+	} else {
+		wait_event_interruptible(vcpu->wq, avcpu_vcpu_has_work(vcpu));
+	}
+	WRITE_ONCE(vcpu->wake, false);
 }
 
 /* Applies what userspace answered to the last exit before the guest runs again. */
@@ -120,6 +230,14 @@ static void avcpu_complete_exit(struct avcpu_vcpu *vcpu)
 		break;
 	case AVCPU_EXIT_HYPERCALL:
 		memcpy(ctx->x, run->hypercall.ret, sizeof(run->hypercall.ret));
+		break;
+	case AVCPU_EXIT_SYSREG:
+		ctx->complete = run->sysreg.inject_undef ? VCPU_COMPLETE_UNDEF : VCPU_COMPLETE_SYSREG;
+		ctx->complete_value = run->sysreg.value;
+		break;
+	case AVCPU_EXIT_CPU_ON:
+	case AVCPU_EXIT_CPU_OFF:
+		ctx->x[0] = run->psci.ret;
 		break;
 	}
 	vcpu->pending = AVCPU_EXIT_NONE;
@@ -151,7 +269,21 @@ static void avcpu_report_exit(struct avcpu_vcpu *vcpu)
 		memcpy(run->hypercall.args, &e->data[1], sizeof(run->hypercall.args));
 		/* Unless userspace says otherwise, x0..x3 keep their values. */
 		memcpy(run->hypercall.ret, &e->data[1], sizeof(run->hypercall.ret));
+		run->hypercall.flags = e->smc ? AVCPU_HYPERCALL_SMC : 0;
 		break;
+	case AVCPU_EXIT_SYSREG: {
+		u32 iss = e->esr & 0x1ffffff;
+
+		run->sysreg.op0 = (iss >> 20) & 3;
+		run->sysreg.op2 = (iss >> 17) & 7;
+		run->sysreg.op1 = (iss >> 14) & 7;
+		run->sysreg.crn = (iss >> 10) & 0xf;
+		run->sysreg.rt = (iss >> 5) & 0x1f;
+		run->sysreg.crm = (iss >> 1) & 0xf;
+		run->sysreg.is_write = !(iss & 1);
+		run->sysreg.value = e->data[0];
+		break;
+	}
 	default:
 		run->exit_reason = AVCPU_EXIT_EXCEPTION;
 		run->exception.esr = e->esr;
@@ -164,15 +296,59 @@ static void avcpu_report_exit(struct avcpu_vcpu *vcpu)
 	vcpu->pending = run->exit_reason;
 }
 
+/* What RUN does after the guest left: 0 to run it again, 1 to return to userspace. */
+static int avcpu_vcpu_handle_exit(struct avcpu_vcpu *vcpu)
+{
+	bool psci_user = vcpu->vm->config & AVCPU_VM_PSCI_USER;
+	const struct avcpu_hyp_exit *e = &vcpu->ctx->exit;
+	int ret;
+
+	switch (e->reason) {
+	case HYP_EXIT_IRQ:
+		/* Taken by the host as the hvc returned; the guest just goes on. */
+		vcpu->stats.host_irqs++;
+		return 0;
+	case HYP_EXIT_WFE:
+		yield();
+		return 0;
+	case HYP_EXIT_WFI:
+		if (!(vcpu->vm->config & AVCPU_VM_WFI_EXIT)) {
+			avcpu_vcpu_wait(vcpu);
+			return 0;
+		}
+		memset(vcpu->run->padding, 0, sizeof(vcpu->run->padding));
+		vcpu->run->exit_reason = AVCPU_EXIT_WFI;
+		vcpu->pending = AVCPU_EXIT_WFI;
+		return 1;
+	case AVCPU_EXIT_HYPERCALL:
+		if (!avcpu_psci_is_call((u32)vcpu->ctx->x[0]))
+			break;
+		ret = avcpu_vcpu_psci(vcpu, psci_user);
+		if (ret == 2)
+			avcpu_vcpu_wait(vcpu);
+		if (ret == 0 || ret == 2)
+			return 0;
+		if (ret == 1) {
+			vcpu->pending = vcpu->run->exit_reason;
+			return 1;
+		}
+		break;
+	}
+	avcpu_report_exit(vcpu);
+	return 1;
+}
+
 static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
 {
 	struct avcpu_vm *vm = vcpu->vm;
 	struct avcpu_run *run = vcpu->run;
 	struct avcpu_hvc_res res;
 	long ret = 0;
+	u64 start;
 
 	if (!mutex_trylock(&vcpu->lock))
 		return -EBUSY;
+	WRITE_ONCE(vcpu->task, current);
 	avcpu_complete_exit(vcpu);
 	for (;;) {
 		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
@@ -180,6 +356,14 @@ static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
 			ret = -EINTR;
 			break;
 		}
+		if (!avcpu_vcpu_power_check(vcpu)) {
+			/* Off: sleep until turned on (or a signal). */
+			vcpu->stats.wfi_sleeps++;
+			wait_event_interruptible(vcpu->wq, avcpu_vcpu_has_work(vcpu));
+			WRITE_ONCE(vcpu->wake, false);
+			continue;
+		}
+		WRITE_ONCE(vcpu->wake, false);
 		cond_resched();
 
 		kernel_neon_begin(); /* also keeps us on this CPU until the guest's FP is saved */
@@ -188,7 +372,9 @@ static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
 			*this_cpu_ptr(vm->last_vcpu_ran) = vcpu->id;
 		}
 		avcpu_fpsimd_load(&vcpu->fp);
+		start = ktime_get_ns();
 		res = avcpu_hvc(AVCPU_HC_VCPU_RUN, virt_to_phys(vcpu->ctx), 0, 0, 0);
+		vcpu->stats.guest_ns += ktime_get_ns() - start;
 		avcpu_fpsimd_save(&vcpu->fp);
 		kernel_neon_end();
 
@@ -207,17 +393,50 @@ static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
 			ret = -EINVAL;
 			break;
 		}
-		vcpu->exits++;
-		if (vcpu->ctx->exit.reason == HYP_EXIT_IRQ) {
-			/* Taken by the host as the hvc returned; the guest just goes on. */
-			vcpu->host_irqs++;
-			continue;
+		if (avcpu_vcpu_handle_exit(vcpu)) {
+			if (run->exit_reason < AVCPU_EXIT_MAX)
+				vcpu->stats.exits[run->exit_reason]++;
+			break;
 		}
-		avcpu_report_exit(vcpu);
-		break;
 	}
+	WRITE_ONCE(vcpu->task, NULL);
 	mutex_unlock(&vcpu->lock);
 	return ret;
+}
+
+static long avcpu_get_power(struct avcpu_vcpu *vcpu, void __user *arg)
+{
+	struct avcpu_power_state ps = {};
+
+	spin_lock(&vcpu->power_lock);
+	ps.state = vcpu->power == AVCPU_POWER_ON || vcpu->reset_pending ? AVCPU_POWER_ON :
+									    AVCPU_POWER_OFF;
+	spin_unlock(&vcpu->power_lock);
+	return copy_to_user(arg, &ps, sizeof(ps)) ? -EFAULT : 0;
+}
+
+static long avcpu_set_power(struct avcpu_vcpu *vcpu, const void __user *arg)
+{
+	struct avcpu_power_state ps;
+
+	if (copy_from_user(&ps, arg, sizeof(ps)))
+		return -EFAULT;
+	if (ps.state > AVCPU_POWER_OFF || ps.flags & ~AVCPU_POWER_RESET || ps.reserved ||
+	    (ps.flags & AVCPU_POWER_RESET && ps.state != AVCPU_POWER_ON))
+		return -EINVAL;
+	avcpu_vcpu_set_power(vcpu, ps.state, ps.flags & AVCPU_POWER_RESET, ps.entry, ps.context);
+	return 0;
+}
+
+static long avcpu_get_stats(struct avcpu_vcpu *vcpu, void __user *arg)
+{
+	struct avcpu_vcpu_stats st = vcpu->stats;
+	const struct avcpu_hyp_stats *hs = &vcpu->ctx->stats;
+
+	st.el2_exits = READ_ONCE(hs->el2_exits);
+	st.smc_forwarded = READ_ONCE(hs->smc_forwarded);
+	st.sysreg_emulated = READ_ONCE(hs->sysreg_emulated) + READ_ONCE(hs->undef_injected);
+	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
 static long avcpu_get_regs(struct avcpu_vcpu *vcpu, void __user *arg)
@@ -336,8 +555,17 @@ static long avcpu_vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long 
 	void __user *uarg = (void __user *)arg;
 	long ret;
 
-	if (cmd == AVCPU_RUN)
+	/* These never wait for a running vCPU. */
+	switch (cmd) {
+	case AVCPU_RUN:
 		return arg ? -EINVAL : avcpu_vcpu_run(vcpu);
+	case AVCPU_GET_POWER_STATE:
+		return avcpu_get_power(vcpu, uarg);
+	case AVCPU_SET_POWER_STATE:
+		return avcpu_set_power(vcpu, uarg);
+	case AVCPU_GET_VCPU_STATS:
+		return avcpu_get_stats(vcpu, uarg);
+	}
 	if (mutex_lock_interruptible(&vcpu->lock))
 		return -EINTR;
 	switch (cmd) {
@@ -418,6 +646,9 @@ int avcpu_vcpu_create(struct avcpu_vm *vm, unsigned long id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	mutex_init(&vcpu->lock);
+	spin_lock_init(&vcpu->power_lock);
+	init_waitqueue_head(&vcpu->wq);
+	vcpu->power = AVCPU_POWER_ON;
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vcpu->ctx = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vcpu->run || !vcpu->ctx) {
@@ -433,15 +664,15 @@ int avcpu_vcpu_create(struct avcpu_vm *vm, unsigned long id)
 		avcpu_vcpu_free(vcpu);
 		return ret;
 	}
-	avcpu_vcpu_reset(vcpu);
-
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[id]) {
 		mutex_unlock(&vm->lock);
 		avcpu_vcpu_free(vcpu);
 		return -EEXIST;
 	}
+	avcpu_vcpu_reset(vcpu); /* under vm->lock: the VM's config and SMC policy */
 	vm->vcpus[id] = vcpu;
+	vm->vcpus_created++;
 	kref_get(&vm->ref);
 	mutex_unlock(&vm->lock);
 

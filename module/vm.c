@@ -22,6 +22,7 @@
 
 #include "avcpu.h"
 #include "hyp_call.h"
+#include "psci.h"
 #include "vm.h"
 
 /* VMID 0 is the host's (VTTBR_EL2 while no guest runs). */
@@ -213,6 +214,51 @@ static long avcpu_translate(struct avcpu_vm *vm, struct avcpu_translation __user
 	return copy_to_user(arg, &t, sizeof(t)) ? -EFAULT : 0;
 }
 
+static long avcpu_set_vm_config(struct avcpu_vm *vm, const void __user *arg)
+{
+	struct avcpu_vm_config cfg;
+	unsigned int i;
+
+	if (copy_from_user(&cfg, arg, sizeof(cfg)))
+		return -EFAULT;
+	if (cfg.flags & ~(AVCPU_VM_PSCI_USER | AVCPU_VM_WFI_EXIT))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(cfg.reserved); i++)
+		if (cfg.reserved[i])
+			return -EINVAL;
+	if (vm->vcpus_created)
+		return -EBUSY;
+	vm->config = cfg.flags;
+	return 0;
+}
+
+static long avcpu_set_smc_policy(struct avcpu_vm *vm, const void __user *arg)
+{
+	struct avcpu_smc_policy p;
+	unsigned int i;
+
+	if (copy_from_user(&p, arg, sizeof(p)))
+		return -EFAULT;
+	if (p.nr_ranges > AVCPU_SMC_MAX_RANGES || p.pad)
+		return -EINVAL;
+	for (i = 0; i < p.nr_ranges; i++) {
+		const struct avcpu_smc_range *r = &p.ranges[i];
+
+		if (r->first > r->last || r->pad ||
+		    (r->action != AVCPU_SMC_ALLOW && r->action != AVCPU_SMC_DENY))
+			return -EINVAL;
+		/* Firmware must never change the machine's power state for a guest. */
+		if (r->action == AVCPU_SMC_ALLOW && avcpu_psci_range_changes_power(r->first, r->last))
+			return -EPERM;
+	}
+	if (vm->vcpus_created)
+		return -EBUSY;
+	memset(&p.ranges[p.nr_ranges], 0,
+	       (AVCPU_SMC_MAX_RANGES - p.nr_ranges) * sizeof(p.ranges[0]));
+	vm->smc = p;
+	return 0;
+}
+
 static long avcpu_vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct avcpu_vm *vm = file->private_data;
@@ -233,6 +279,16 @@ static long avcpu_vm_ioctl(struct file *file, unsigned int cmd, unsigned long ar
 		return PAGE_SIZE;
 	case AVCPU_TRANSLATE_GPA:
 		return avcpu_translate(vm, (void __user *)arg);
+	case AVCPU_SET_VM_CONFIG:
+		mutex_lock(&vm->lock);
+		ret = avcpu_set_vm_config(vm, (void __user *)arg);
+		mutex_unlock(&vm->lock);
+		return ret;
+	case AVCPU_SET_SMC_POLICY:
+		mutex_lock(&vm->lock);
+		ret = avcpu_set_smc_policy(vm, (void __user *)arg);
+		mutex_unlock(&vm->lock);
+		return ret;
 	default:
 		return -ENOTTY;
 	}

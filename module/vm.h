@@ -4,7 +4,11 @@
 
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
+
+#include <uapi/linux/avcpu.h>
 
 #include "hyp/include/hyp_abi.h"
 #include "pgtable.h"
@@ -32,7 +36,10 @@ struct avcpu_vm {
 	u64 vtcr, vttbr;
 	struct avcpu_memslot slots[AVCPU_MAX_MEM_SLOTS];
 	struct avcpu_vcpu *vcpus[AVCPU_MAX_VCPUS];
+	unsigned int vcpus_created;	/* ever: config and SMC policy are fixed after one */
 	int __percpu *last_vcpu_ran;	/* per CPU: id of the vCPU of this VM that ran there */
+	u64 config;			/* AVCPU_VM_* */
+	struct avcpu_smc_policy smc;
 };
 
 struct avcpu_fpsimd {
@@ -48,12 +55,29 @@ struct avcpu_vcpu {
 	struct avcpu_run *run;		/* one page, mmap()ed by userspace */
 	struct avcpu_fpsimd fp;
 	u32 pending;			/* the exit userspace is completing: AVCPU_EXIT_* */
-	u64 exits, host_irqs;
+	struct avcpu_vcpu_stats stats;
+
+	/* Power state (PSCI): changed by other vCPUs and ioctls while RUN sleeps. */
+	spinlock_t power_lock;
+	u32 power;			/* AVCPU_POWER_ON or _OFF */
+	bool reset_pending;		/* CPU_ON: reset to reset_entry/context, then on */
+	u64 reset_entry, reset_context;
+	bool wake;			/* something to do: stop sleeping in WFI */
+	wait_queue_head_t wq;
+	struct task_struct *task;	/* the thread in RUN, for kicks */
 };
 
 int avcpu_vm_create(unsigned long flags);
 void avcpu_vm_put(struct avcpu_vm *vm);
 int avcpu_vcpu_create(struct avcpu_vm *vm, unsigned long id);
+
+/* Serves a PSCI call from vcpu (psci_glue.c): 0 to resume the guest, 1 to exit. */
+int avcpu_vcpu_psci(struct avcpu_vcpu *vcpu, bool user);
+/* Powers a vCPU on (resetting it to entry/context if reset) or off, and wakes it. */
+void avcpu_vcpu_set_power(struct avcpu_vcpu *vcpu, u32 state, bool reset, u64 entry,
+			  u64 context);
+/* Makes a vCPU leave the guest and look at its state again. */
+void avcpu_vcpu_kick(struct avcpu_vcpu *vcpu);
 
 /* Guest physical address size from ID_AA64MMFR0_EL1.PARange, at most 48 bits. */
 unsigned int avcpu_ipa_bits(void);

@@ -240,7 +240,22 @@ hyp_reset_to_stub:
  * one cannot be recovered: park the CPU.
  */
 hyp_el2_exception:
-	mrs	x9, tpidr_el2
+	/*
+	 * A forwarded SMC that is UNDEFINED at EL2 (no EL3 firmware): the guest gets SMCCC
+	 * NOT_SUPPORTED, EL2 goes on after the SMC. hyp_forward_smc lets x9/x10 be clobbered.
+	 */
+	mrs	x9, elr_el2
+	adr	x10, __hyp_smc_insn
+	cmp	x9, x10
+	b.ne	1f
+	mrs	x10, esr_el2
+	lsr	x10, x10, #ESR_EC_SHIFT
+	cbnz	x10, 1f				// EC 0: unknown reason, i.e. UNDEFINED
+	add	x9, x9, #4
+	msr	elr_el2, x9
+	mov	x0, #-1
+	eret
+1:	mrs	x9, tpidr_el2
 	ldr	x10, [x9, #HYP_PCPU_IN_FAULT]
 	cbnz	x10, hyp_park
 	mov	x10, #1
@@ -348,6 +363,28 @@ guest_exit:
 	ldp	x25, x26, [sp, #64]
 	ldp	x27, x28, [sp, #80]
 	ldp	x29, x30, [sp], #96
+	ret
+
+/*
+ * void hyp_forward_smc(u64 regs[8]): SMC #0 to the firmware with x0..x7 = regs[0..7];
+ * x0..x3 back into regs[0..3]. SMCCC lets the firmware clobber x4..x17; x19 keeps regs.
+ */
+	.globl	hyp_forward_smc
+hyp_forward_smc:
+	stp	x29, x30, [sp, #-16]!
+	stp	x19, x20, [sp, #-16]!
+	mov	x19, x0
+	ldp	x0, x1, [x19, #0]
+	ldp	x2, x3, [x19, #16]
+	ldp	x4, x5, [x19, #32]
+	ldp	x6, x7, [x19, #48]
+	.globl	__hyp_smc_insn
+__hyp_smc_insn:
+	smc	#0
+	stp	x0, x1, [x19, #0]
+	stp	x2, x3, [x19, #16]
+	ldp	x19, x20, [sp], #16
+	ldp	x29, x30, [sp], #16
 	ret
 
 /*

@@ -7,6 +7,9 @@
 #include "sysreg.h"
 
 extern "C" uint64_t __guest_enter(avcpu_vcpu_ctx *ctx, avcpu_hyp_percpu *cpu);
+// entry.S: SMC #0 with regs[0..7] in x0..x7, results back in regs[0..3]. An SMC that is
+// UNDEFINED at EL2 (no EL3) comes back as SMCCC NOT_SUPPORTED.
+extern "C" void hyp_forward_smc(uint64_t *regs);
 
 namespace hyp {
 namespace {
@@ -156,26 +159,86 @@ void write_reg(avcpu_vcpu_ctx &ctx, unsigned reg, uint64_t value)
 		ctx.x[reg] = value;
 }
 
-// System-register traps EL2 answers itself: the sanitised ID registers, and MDSCR_EL1
-// (trapped with the other debug registers by MDCR_EL2.TDA, but switched with EL1).
-bool handle_sysreg_at_el2(avcpu_vcpu_ctx &ctx, uint64_t esr)
+// An UNDEFINED exception taken to the guest's EL1 at the current PC. The guest's EL1
+// registers are the live ones here.
+void inject_undef(avcpu_vcpu_ctx &ctx)
+{
+	write_sysreg(undef_esr, esr_el1);
+	write_sysreg(ctx.pc, elr_el1);
+	write_sysreg(ctx.pstate, spsr_el1);
+	ExceptionEntry e = el1_exception_entry(ctx.pstate, read_sysreg(vbar_el1),
+					       read_sysreg(sctlr_el1));
+	ctx.pc = e.pc;
+	ctx.pstate = e.pstate;
+	ctx.stats.undef_injected++;
+}
+
+// System-register traps: true when answered here (the guest resumes).
+bool handle_sysreg(avcpu_vcpu_ctx &ctx, uint64_t esr)
 {
 	SysRegAccess sr{Syndrome{esr}.iss()};
 
-	if (sr.op0() == 3 && sr.op1() == 0 && sr.crn() == 0 && sr.crm() >= 1 && sr.read()) {
+	switch (classify_sysreg(sr)) {
+	case SysregAction::emulate_id:
 		write_reg(ctx, sr.reg(),
 			  read_id_register(sr.crm(), sr.op2()) & ~id_hidden_bits(sr.crm(), sr.op2()));
-	} else if (sr.op0() == 2 && sr.op1() == 0 && sr.crn() == 0 && sr.crm() == 2 &&
-		   sr.op2() == 2) {
+		break;
+	case SysregAction::emulate_mdscr:
 		if (sr.read())
 			write_reg(ctx, sr.reg(), read_sysreg(mdscr_el1));
 		else
 			write_sysreg(read_xreg(ctx, sr.reg()), mdscr_el1);
-	} else {
+		break;
+	case SysregAction::raz_wi:
+		if (sr.read())
+			write_reg(ctx, sr.reg(), 0);
+		break;
+	case SysregAction::set_way:
+		// Clean+invalidate never discards data, whichever set/way the guest names.
+		asm volatile("dc cisw, %0" : : "r"(read_xreg(ctx, sr.reg())) : "memory");
+		break;
+	case SysregAction::undef:
+		inject_undef(ctx);
+		return true;
+	case SysregAction::exit:
+		ctx.exit.reason = AVCPU_EXIT_SYSREG;
+		ctx.exit.esr = esr;
+		ctx.exit.data[0] = sr.read() ? 0 : read_xreg(ctx, sr.reg());
 		return false;
 	}
+	ctx.stats.sysreg_emulated++;
 	ctx.pc += 4;
 	return true;
+}
+
+// SMC: never reaches firmware unless the VM's policy allows that function.
+bool handle_smc(avcpu_vcpu_ctx &ctx, uint64_t esr)
+{
+	uint32_t fn = static_cast<uint32_t>(ctx.x[0]);
+
+	ctx.pc += 4; // ELR points at the SMC itself (Arm ARM D1.10.4)
+	if (is_psci_function(fn) && !(ctx.flags & VCPU_FLAG_PSCI_USER)) {
+		decode_hvc(ctx, esr); // in-kernel PSCI: the host serves it
+		return false;
+	}
+	switch (smc_action(ctx, fn)) {
+	case AVCPU_SMC_ALLOW: {
+		uint64_t regs[8];
+		for (unsigned i = 0; i < 8; i++)
+			regs[i] = ctx.x[i];
+		hyp_forward_smc(regs);
+		for (unsigned i = 0; i < 4; i++)
+			ctx.x[i] = regs[i];
+		ctx.stats.smc_forwarded++;
+		return true;
+	}
+	case AVCPU_SMC_DENY:
+		ctx.x[0] = ~0ULL; // SMCCC NOT_SUPPORTED
+		return true;
+	default:
+		decode_hvc(ctx, esr);
+		return false;
+	}
 }
 
 // true: resume the guest; false: the exit goes to the host (ctx.exit says what it was).
@@ -184,6 +247,7 @@ bool handle_exit(avcpu_vcpu_ctx &ctx, uint64_t kind)
 	uint64_t esr = EsrEl2::read();
 
 	ctx.exit = {};
+	ctx.stats.el2_exits++;
 	switch (kind) {
 	case GUEST_EXIT_IRQ:
 	case GUEST_EXIT_FIQ:
@@ -202,10 +266,22 @@ bool handle_exit(avcpu_vcpu_ctx &ctx, uint64_t kind)
 	case ExceptionClass::hvc64:
 		decode_hvc(ctx, esr);
 		return false;
+	case ExceptionClass::smc64:
+		return handle_smc(ctx, esr);
 	case ExceptionClass::sys64:
-		if (handle_sysreg_at_el2(ctx, esr))
-			return true;
-		[[fallthrough]];
+		return handle_sysreg(ctx, esr);
+	case ExceptionClass::wfx:
+		// ISS.TI: 0 WFI, 1 WFE (2, 3: the timeout forms WFIT, WFET).
+		ctx.exit.reason = (Syndrome{esr}.iss() & 1) ? HYP_EXIT_WFE : HYP_EXIT_WFI;
+		ctx.pc += 4;
+		return false;
+	case ExceptionClass::unknown:
+	case ExceptionClass::sve:
+	case ExceptionClass::sme:
+	case ExceptionClass::pauth:
+		// Features the guest was told it does not have: UNDEFINED, as on such a CPU.
+		inject_undef(ctx);
+		return true;
 	default:
 		decode_unhandled(ctx, esr, FarEl2::read(), HpfarEl2::read());
 		return false;
@@ -243,16 +319,26 @@ CallResult vcpu_run(uint64_t ctx_pa)
 		return {AVCPU_HYP_EINVAL};
 	bool hcrx = ctx.flags & VCPU_FLAG_HAS_HCRX;
 
-	if (ctx.complete == VCPU_COMPLETE_MMIO)
-		complete_mmio(ctx, ctx.complete_value);
-	ctx.complete = VCPU_COMPLETE_NONE;
-
 	__u64 host_el1[VSYS_NR];
 	El2Controls host_el2;
 	save_el1(host_el1);
 	save_el2(host_el2, hcrx);
 	restore_el1(ctx.sys);
 	load_guest_el2(ctx, host_el2);
+
+	// Completions after the guest's EL1 state is live: injecting needs it.
+	switch (ctx.complete) {
+	case VCPU_COMPLETE_MMIO:
+		complete_mmio(ctx, ctx.complete_value);
+		break;
+	case VCPU_COMPLETE_SYSREG:
+		complete_sysreg(ctx, ctx.complete_value);
+		break;
+	case VCPU_COMPLETE_UNDEF:
+		inject_undef(ctx);
+		break;
+	}
+	ctx.complete = VCPU_COMPLETE_NONE;
 	if (ctx.flags & VCPU_FLAG_FLUSH_STAGE1) {
 		// Another vCPU of this VM ran on this CPU last: its stage-1 entries (same VMID)
 		// must not be visible to this one.

@@ -8,9 +8,10 @@
  *   /dev/avcpu   AVCPU_GET_API_VERSION, AVCPU_CHECK_CAP, AVCPU_CREATE_VM,
  *                AVCPU_GET_VCPU_MMAP_SIZE
  *   VM fd        AVCPU_SET_MEMORY_REGION, AVCPU_CREATE_VCPU, AVCPU_GET_VCPU_MMAP_SIZE,
- *                AVCPU_TRANSLATE_GPA
+ *                AVCPU_TRANSLATE_GPA, AVCPU_SET_VM_CONFIG, AVCPU_SET_SMC_POLICY
  *   vCPU fd      AVCPU_RUN, AVCPU_GET_REGS, AVCPU_SET_REGS, AVCPU_GET_ONE_REG,
- *                AVCPU_SET_ONE_REG, AVCPU_GET_REG_LIST, mmap() of struct avcpu_run
+ *                AVCPU_SET_ONE_REG, AVCPU_GET_REG_LIST, AVCPU_GET_POWER_STATE,
+ *                AVCPU_SET_POWER_STATE, AVCPU_GET_VCPU_STATS, mmap() of struct avcpu_run
  */
 #ifndef _UAPI_LINUX_AVCPU_H
 #define _UAPI_LINUX_AVCPU_H
@@ -36,6 +37,8 @@
 #define AVCPU_CAP_READONLY_MEM	4	/* AVCPU_MEM_READONLY; writes exit as MMIO */
 #define AVCPU_CAP_IMMEDIATE_EXIT 5	/* struct avcpu_run.immediate_exit */
 #define AVCPU_CAP_MAX_VMS	6	/* VMs at once (one VMID each) */
+#define AVCPU_CAP_PSCI_VERSION	7	/* in-kernel PSCI: (major << 16) | minor */
+#define AVCPU_CAP_SMC_RANGES	8	/* ranges in struct avcpu_smc_policy */
 
 /* VM fd */
 struct avcpu_memory_region {
@@ -60,6 +63,44 @@ struct avcpu_translation {
 #define AVCPU_TRANSLATE_MAPPED	(1ULL << 0)
 #define AVCPU_TRANSLATE_WRITABLE (1ULL << 1)
 #define AVCPU_TRANSLATE_GPA	_IOWR(AVCPUIO, 0x12, struct avcpu_translation)
+
+/*
+ * VM-wide behaviour, set before the first vCPU is created (EBUSY after).
+ *   AVCPU_VM_PSCI_USER: PSCI calls are not served in the kernel: CPU_ON, CPU_OFF and
+ *     SYSTEM_* arrive as exits, the rest as hypercall exits; userspace starts and stops
+ *     vCPUs with AVCPU_SET_POWER_STATE.
+ *   AVCPU_VM_WFI_EXIT: WFI exits to userspace instead of sleeping in the kernel.
+ */
+struct avcpu_vm_config {
+	__u64 flags;
+	__u64 reserved[7];
+};
+#define AVCPU_VM_PSCI_USER	(1ULL << 0)
+#define AVCPU_VM_WFI_EXIT	(1ULL << 1)
+#define AVCPU_SET_VM_CONFIG	_IOW(AVCPUIO, 0x13, struct avcpu_vm_config)
+
+/*
+ * SMCs from the guest always trap. A call the kernel serves itself (in-kernel PSCI) is
+ * served; otherwise the first range containing the function ID decides: ALLOW forwards it
+ * to the firmware on the calling CPU, DENY answers SMCCC NOT_SUPPORTED without an exit.
+ * No range: a hypercall exit flagged AVCPU_HYPERCALL_SMC. Ranges that include a PSCI call
+ * changing power state cannot be ALLOW (EPERM). Set before the first vCPU (EBUSY after).
+ */
+#define AVCPU_SMC_MAX_RANGES	16
+struct avcpu_smc_range {
+	__u32 first;		/* SMCCC function IDs, inclusive */
+	__u32 last;
+	__u32 action;		/* AVCPU_SMC_ALLOW or AVCPU_SMC_DENY */
+	__u32 pad;
+};
+#define AVCPU_SMC_ALLOW		1
+#define AVCPU_SMC_DENY		2
+struct avcpu_smc_policy {
+	__u32 nr_ranges;
+	__u32 pad;
+	struct avcpu_smc_range ranges[AVCPU_SMC_MAX_RANGES];
+};
+#define AVCPU_SET_SMC_POLICY	_IOW(AVCPUIO, 0x14, struct avcpu_smc_policy)
 
 /* vCPU fd */
 struct avcpu_regs {
@@ -146,6 +187,39 @@ struct avcpu_reg_list {
 #define AVCPU_SET_ONE_REG	_IOW(AVCPUIO, 0x24, struct avcpu_one_reg)
 #define AVCPU_GET_REG_LIST	_IOWR(AVCPUIO, 0x25, struct avcpu_reg_list)
 
+/*
+ * A vCPU's power state (PSCI's view). A vCPU that is OFF sleeps in RUN until it is turned
+ * on (or a signal arrives). Setting AVCPU_POWER_ON with AVCPU_POWER_RESET resets the vCPU
+ * as PSCI CPU_ON does: PC = entry, x0 = context, EL1h, interrupts masked, MMU off.
+ */
+struct avcpu_power_state {
+	__u32 state;		/* AVCPU_POWER_ON or AVCPU_POWER_OFF */
+	__u32 flags;		/* AVCPU_POWER_RESET */
+	__u64 entry;
+	__u64 context;
+	__u64 reserved;
+};
+#define AVCPU_POWER_ON		0
+#define AVCPU_POWER_OFF		1
+#define AVCPU_POWER_RESET	(1U << 0)
+#define AVCPU_GET_POWER_STATE	_IOR(AVCPUIO, 0x26, struct avcpu_power_state)
+#define AVCPU_SET_POWER_STATE	_IOW(AVCPUIO, 0x27, struct avcpu_power_state)
+
+/* Counters since the vCPU was created. exits[] is indexed by AVCPU_EXIT_*. */
+#define AVCPU_EXIT_MAX		16
+struct avcpu_vcpu_stats {
+	__u64 exits[AVCPU_EXIT_MAX];	/* exits to userspace, by reason */
+	__u64 host_irqs;		/* host interrupts taken while the guest ran */
+	__u64 wfi_sleeps;		/* times the vCPU slept for WFI, PSCI suspend or off */
+	__u64 el2_exits;		/* every guest exit, handled anywhere */
+	__u64 psci_calls;		/* PSCI calls served in the kernel */
+	__u64 smc_forwarded;		/* SMCs forwarded to firmware */
+	__u64 sysreg_emulated;		/* system-register traps handled at EL2 */
+	__u64 guest_ns;			/* time in the guest, nanoseconds */
+	__u64 reserved[9];
+};
+#define AVCPU_GET_VCPU_STATS	_IOR(AVCPUIO, 0x28, struct avcpu_vcpu_stats)
+
 /* Exit reasons (struct avcpu_run.exit_reason). */
 #define AVCPU_EXIT_NONE		0
 #define AVCPU_EXIT_MMIO		1	/* .mmio */
@@ -153,6 +227,17 @@ struct avcpu_reg_list {
 #define AVCPU_EXIT_HYPERCALL	3	/* .hypercall */
 #define AVCPU_EXIT_EXCEPTION	4	/* .exception: nothing handled it */
 #define AVCPU_EXIT_INTR		5	/* a signal, or immediate_exit: no guest state changed */
+#define AVCPU_EXIT_SYSREG	6	/* .sysreg: an MSR/MRS the kernel does not handle */
+#define AVCPU_EXIT_SYSTEM_EVENT	7	/* .system_event: PSCI SYSTEM_OFF/RESET/RESET2 */
+#define AVCPU_EXIT_CPU_ON	8	/* .psci: CPU_ON with userspace PSCI */
+#define AVCPU_EXIT_CPU_OFF	9	/* .psci: CPU_OFF with userspace PSCI */
+#define AVCPU_EXIT_WFI		10	/* WFI with AVCPU_VM_WFI_EXIT; PC is past it */
+
+#define AVCPU_HYPERCALL_SMC	(1ULL << 0)
+
+#define AVCPU_SYSTEM_EVENT_OFF	1
+#define AVCPU_SYSTEM_EVENT_RESET 2
+#define AVCPU_SYSTEM_EVENT_RESET2 3
 
 /* Shared with the kernel by mmap() of a vCPU fd, AVCPU_GET_VCPU_MMAP_SIZE bytes. */
 struct avcpu_run {
@@ -190,7 +275,35 @@ struct avcpu_run {
 			__u64 imm;
 			__u64 args[7];
 			__u64 ret[4];
+			__u64 flags;		/* AVCPU_HYPERCALL_SMC: it was an SMC */
 		} hypercall;
+		/*
+		 * MSR/MRS the kernel leaves to userspace. For a read, put the value in
+		 * value before the next RUN; or set inject_undef to make the access
+		 * UNDEFINED in the guest instead. The PC advances on the next RUN.
+		 */
+		struct {
+			__u8 op0, op1, crn, crm, op2;
+			__u8 rt;		/* 31: XZR */
+			__u8 is_write;
+			__u8 inject_undef;	/* in */
+			__u64 value;		/* the value written, or (in) the value read */
+		} sysreg;
+		/* All vCPUs of the VM were stopped first. */
+		struct {
+			__u32 type;		/* AVCPU_SYSTEM_EVENT_* */
+			__u32 pad;
+			__u64 reset_type;	/* SYSTEM_RESET2's x1 */
+			__u64 cookie;		/* SYSTEM_RESET2's x2 */
+		} system_event;
+		/* Userspace PSCI: the call's arguments; ret goes to x0 on the next RUN. */
+		struct {
+			__u64 function;
+			__u64 target_mpidr;	/* CPU_ON */
+			__u64 entry;		/* CPU_ON */
+			__u64 context;		/* CPU_ON */
+			__u64 ret;		/* in */
+		} psci;
 		/* A synchronous exception, SError or abort the kernel did not handle. */
 		struct {
 			__u64 esr;

@@ -111,10 +111,23 @@ inline void complete_mmio(avcpu_vcpu_ctx &ctx, uint64_t value)
 	ctx.pc += esr.il32() ? 4 : 2;
 }
 
-// Fills ctx.exit for an HVC: its immediate and x0..x6. ELR already points past the HVC.
+// Completes a system-register exit: an MRS gets the value userspace supplied (XZR
+// dropped); both directions step over the instruction.
+inline void complete_sysreg(avcpu_vcpu_ctx &ctx, uint64_t value)
+{
+	SysRegAccess sr{Syndrome{ctx.exit.esr}.iss()};
+
+	if (sr.read() && sr.reg() != 31)
+		ctx.x[sr.reg()] = value;
+	ctx.pc += 4;
+}
+
+// Fills ctx.exit for an HVC or SMC: its immediate and x0..x6. The PC is past the call
+// (ELR points past an HVC already; the caller steps over an SMC).
 inline void decode_hvc(avcpu_vcpu_ctx &ctx, uint64_t esr)
 {
 	ctx.exit.esr = esr;
+	ctx.exit.smc = Syndrome{esr}.ec() == ExceptionClass::smc64;
 	ctx.exit.reason = AVCPU_EXIT_HYPERCALL;
 	ctx.exit.data[0] = HvcSmc{Syndrome{esr}.iss()}.imm();
 	for (unsigned i = 0; i < 7; i++)
@@ -158,6 +171,94 @@ constexpr uint64_t id_hidden_bits(unsigned crm, unsigned op2)
 	default:
 		return 0;
 	}
+}
+
+} // namespace hyp
+
+namespace hyp {
+
+// What EL2 does with a trapped MSR/MRS or system instruction (EC 0x18).
+enum class SysregAction {
+	emulate_id,	// sanitised ID register read
+	emulate_mdscr,	// MDSCR_EL1 on the guest's own copy
+	raz_wi,		// debug registers: read as zero, writes ignored (no guest debug)
+	set_way,	// DC ISW/CSW/CISW: done as clean+invalidate, which never loses data
+	undef,		// a feature hidden from the guest: UNDEFINED, as on a CPU without it
+	exit,		// the host (userspace) decides
+};
+
+constexpr SysregAction classify_sysreg(SysRegAccess sr)
+{
+	unsigned op0 = sr.op0(), op1 = sr.op1(), crn = sr.crn(), crm = sr.crm(), op2 = sr.op2();
+
+	if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1)
+		return sr.read() ? SysregAction::emulate_id : SysregAction::undef;
+	if (op0 == 2 && op1 == 0 && crn == 0 && crm == 2 && op2 == 2)
+		return SysregAction::emulate_mdscr;
+	if (op0 == 2)
+		return op1 == 1 ? SysregAction::undef /* trace */ : SysregAction::raz_wi;
+	if (op0 == 1 && op1 == 0 && crn == 7 && (crm == 6 || crm == 10 || crm == 14) && op2 == 2)
+		return SysregAction::set_way;
+	if (op0 != 3)
+		return SysregAction::exit;
+	// PMU (PMCR_EL0.., PMINTEN*, PMEVCNTR/TYPER), SPE (PMS*/PMB*), AMU.
+	if (crn == 9 && (crm == 12 || crm == 13 || crm == 14 || crm == 9 || crm == 10))
+		return SysregAction::undef;
+	if (op1 == 3 && crn == 14 && crm >= 8)
+		return SysregAction::undef;
+	if (op1 == 3 && crn == 13 && crm >= 2 && crm <= 7)
+		return SysregAction::undef;
+	// Pointer-authentication keys.
+	if (op1 == 0 && crn == 2 && crm >= 1 && crm <= 3)
+		return SysregAction::undef;
+	// MTE: TFSR_EL1, TFSRE0_EL1, RGSR_EL1, GCR_EL1.
+	if (op1 == 0 && ((crn == 5 && crm == 6 && op2 <= 1) ||
+			 (crn == 1 && crm == 0 && (op2 == 5 || op2 == 6))))
+		return SysregAction::undef;
+	// SVE/SME: ZCR_EL1, SMPRI_EL1, SMCR_EL1, SVCR, TPIDR2_EL0, SMIDR_EL1.
+	if (op1 == 0 && crn == 1 && crm == 2 && (op2 == 0 || op2 == 4 || op2 == 6))
+		return SysregAction::undef;
+	if (op1 == 3 && ((crn == 4 && crm == 2 && op2 == 2) || (crn == 13 && crm == 0 && op2 == 5)))
+		return SysregAction::undef;
+	if (op1 == 1 && crn == 0 && crm == 0 && op2 == 6)
+		return SysregAction::undef;
+	return SysregAction::exit;
+}
+
+// Taking an exception to the guest's EL1 (Arm ARM D1.10 "Exception entry"): where it
+// goes and with which PSTATE. vbar is VBAR_EL1, sctlr SCTLR_EL1.
+struct ExceptionEntry {
+	uint64_t pc, pstate;
+};
+
+constexpr ExceptionEntry el1_exception_entry(uint64_t pstate, uint64_t vbar, uint64_t sctlr)
+{
+	uint64_t mode = pstate & 0x1f;
+	uint64_t offset = mode == 0x5 ? 0x200 : mode == 0x4 ? 0x000 : 0x400; // SPx, SP0, lower EL
+	uint64_t entry = 0x3c5; // EL1h, D, A, I, F masked
+	if (!(sctlr & (1ULL << 23)))	// SPAN clear: PAN is set on entry
+		entry |= 1ULL << 22;
+	if (sctlr & (1ULL << 44))	// DSSBS: SSBS takes its value
+		entry |= 1ULL << 12;
+	return {vbar + offset, entry};
+}
+
+// An UNDEFINED instruction as the guest's EL1 sees it: EC 0 (unknown), IL set.
+constexpr uint64_t undef_esr = 1ULL << 25;
+
+// SMCCC function IDs of PSCI (0x84000000-0x8400001f SMC32, 0xc4000000-0xc400001f SMC64).
+constexpr bool is_psci_function(uint32_t fn)
+{
+	return (fn & ~0x4000001fU) == 0x84000000U;
+}
+
+// The VM's SMC rule for a function ID: AVCPU_SMC_ALLOW, AVCPU_SMC_DENY or 0 (none).
+inline uint32_t smc_action(const avcpu_vcpu_ctx &ctx, uint32_t fn)
+{
+	for (uint64_t i = 0; i < ctx.nr_smc_rules && i < VCPU_SMC_RANGES; i++)
+		if (fn >= ctx.smc_rules[i].first && fn <= ctx.smc_rules[i].last)
+			return ctx.smc_rules[i].action;
+	return 0;
 }
 
 } // namespace hyp

@@ -161,17 +161,22 @@ enum avcpu_sysreg {
 /* What EL2 hands back after a guest ran (struct avcpu_vcpu_ctx.exit). */
 enum avcpu_hyp_exit_reason {
 	HYP_EXIT_IRQ = 100,		/* a host interrupt: the host takes it, then re-enters */
-	/* Others are the uapi's AVCPU_EXIT_* values, decoded at EL2. */
+	HYP_EXIT_WFI,			/* WFI (PC already past it) */
+	HYP_EXIT_WFE,			/* WFE (PC already past it): the host yields */
+	/*
+	 * Others are the uapi's AVCPU_EXIT_* values, decoded at EL2. HYPERCALL covers SMCs
+	 * too (exit.smc set, PC already past the SMC); SYSREG is an MSR/MRS left to the host.
+	 */
 };
 
 struct avcpu_hyp_exit {
 	__u32 reason;		/* AVCPU_EXIT_* or HYP_EXIT_* */
-	__u32 pad;
+	__u32 smc;		/* HYPERCALL: it was an SMC */
 	__u64 esr, far, hpfar, ipa;
 	/*
 	 * MMIO: [0] length, [1] is_write, [2] the value written.
 	 * MMIO_NO_SYNDROME: nothing more. HYPERCALL: [0] immediate, [1..7] x0..x6.
-	 * EXCEPTION: [0] PC, [1] PSTATE.
+	 * EXCEPTION: [0] PC, [1] PSTATE. SYSREG: the ESR has it all.
 	 */
 	__u64 data[8];
 };
@@ -179,10 +184,27 @@ struct avcpu_hyp_exit {
 /* How the next entry completes the last exit (struct avcpu_vcpu_ctx.complete). */
 #define VCPU_COMPLETE_NONE	0
 #define VCPU_COMPLETE_MMIO	1	/* a read gets complete_value; PC past the access */
+#define VCPU_COMPLETE_SYSREG	2	/* an MRS gets complete_value; PC past the MSR/MRS */
+#define VCPU_COMPLETE_UNDEF	3	/* the trapped instruction is UNDEFINED in the guest */
 
 /* avcpu_vcpu_ctx.flags */
 #define VCPU_FLAG_FLUSH_STAGE1	(1ULL << 0)	/* another vCPU of this VM ran here last */
 #define VCPU_FLAG_HAS_HCRX	(1ULL << 1)
+#define VCPU_FLAG_PSCI_USER	(1ULL << 2)	/* PSCI SMCs go through the SMC policy */
+
+/* The VM's SMC policy, copied into each vCPU (same layout as the uapi's ranges). */
+#define VCPU_SMC_RANGES		16
+struct avcpu_smc_rule {
+	__u32 first, last, action, pad;
+};
+
+/* Counters EL2 keeps in the vCPU context. */
+struct avcpu_hyp_stats {
+	__u64 el2_exits;
+	__u64 sysreg_emulated;
+	__u64 smc_forwarded;
+	__u64 undef_injected;
+};
 
 #define VCPU_CTX_MAGIC		0x5850435641435458ULL
 
@@ -202,6 +224,9 @@ struct avcpu_vcpu_ctx {
 	__u64 complete;
 	__u64 complete_value;
 	struct avcpu_hyp_exit exit;
+	struct avcpu_smc_rule smc_rules[VCPU_SMC_RANGES];
+	__u64 nr_smc_rules;
+	struct avcpu_hyp_stats stats;
 	__u64 magic;
 };
 HYP_CHECK_OFFSET(avcpu_vcpu_ctx, x, VCPU_CTX_X0);

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+// Exit decoding and completion rules of the EL2 image (module/hyp/include/guest_exit.h).
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "guest_exit.h"
+
+using namespace hyp;
+
+namespace {
+
+constexpr uint64_t esr_of(unsigned ec, uint32_t iss)
+{
+	return (uint64_t(ec) << 26) | (1ULL << 25) | iss;
+}
+
+constexpr uint32_t da_iss(bool isv, unsigned sas, bool sse, unsigned srt, bool sf, bool wnr,
+			  unsigned dfsc)
+{
+	return (uint32_t(isv) << 24) | (sas << 22) | (uint32_t(sse) << 21) | (srt << 16) |
+	       (uint32_t(sf) << 15) | (uint32_t(wnr) << 6) | dfsc;
+}
+
+constexpr uint32_t sys_iss(unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2,
+			   unsigned rt, bool read)
+{
+	return (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (rt << 5) | (crm << 1) |
+	       uint32_t(read);
+}
+
+avcpu_vcpu_ctx make_ctx()
+{
+	avcpu_vcpu_ctx ctx;
+	std::memset(&ctx, 0, sizeof(ctx));
+	ctx.pc = 0x40001000;
+	ctx.pstate = 0x3c5;
+	for (unsigned i = 0; i < 31; i++)
+		ctx.x[i] = 0x1000 + i;
+	return ctx;
+}
+
+TEST(DecodeDataAbort, TranslationFaultIsMmioWithValue)
+{
+	auto ctx = make_ctx();
+	ctx.x[3] = 0x1122334455667788ULL;
+	// STRH w3: 2 bytes, a write, IPA from HPFAR + FAR's page offset.
+	decode_data_abort(ctx, esr_of(0x24, da_iss(true, 1, false, 3, false, true, 0x07)),
+			  0xdead0abc, 0x9000000ULL >> 8);
+	EXPECT_EQ(AVCPU_EXIT_MMIO, int(ctx.exit.reason));
+	EXPECT_EQ(0x9000abcULL, ctx.exit.ipa);
+	EXPECT_EQ(2u, ctx.exit.data[0]);
+	EXPECT_EQ(1u, ctx.exit.data[1]);
+	EXPECT_EQ(0x7788u, ctx.exit.data[2]);
+}
+
+TEST(DecodeDataAbort, PermissionFaultOnlyForWrites)
+{
+	auto ctx = make_ctx();
+	decode_data_abort(ctx, esr_of(0x24, da_iss(true, 3, false, 1, true, true, 0x0f)), 0, 0);
+	EXPECT_EQ(AVCPU_EXIT_MMIO, int(ctx.exit.reason)) << "write to read-only memory";
+	decode_data_abort(ctx, esr_of(0x24, da_iss(true, 3, false, 1, true, false, 0x0f)), 0, 0);
+	EXPECT_EQ(AVCPU_EXIT_EXCEPTION, int(ctx.exit.reason)) << "a read cannot fault on RO";
+}
+
+TEST(DecodeDataAbort, NoSyndromeAndStage1Walk)
+{
+	auto ctx = make_ctx();
+	decode_data_abort(ctx, esr_of(0x24, da_iss(false, 0, false, 0, false, false, 0x06)), 0, 0);
+	EXPECT_EQ(AVCPU_EXIT_MMIO_NO_SYNDROME, int(ctx.exit.reason));
+	decode_data_abort(ctx, esr_of(0x24, da_iss(true, 3, false, 0, true, false, 0x06) | 1 << 7),
+			  0, 0);
+	EXPECT_EQ(AVCPU_EXIT_EXCEPTION, int(ctx.exit.reason)) << "S1PTW is never MMIO";
+	EXPECT_EQ(ctx.pc, ctx.exit.data[0]);
+}
+
+struct LoadCase {
+	unsigned sas;
+	bool sse, sf;
+	unsigned rt;
+	uint64_t expect;
+};
+
+class CompleteMmio : public testing::TestWithParam<LoadCase> {};
+
+TEST_P(CompleteMmio, ExtendsTruncatesAndAdvances)
+{
+	const auto &c = GetParam();
+	auto ctx = make_ctx();
+	ctx.exit.esr = esr_of(0x24, da_iss(true, c.sas, c.sse, c.rt, c.sf, false, 0x07));
+	complete_mmio(ctx, 0x8081828384858687ULL);
+	if (c.rt != 31)
+		EXPECT_EQ(c.expect, ctx.x[c.rt]);
+	else
+		for (unsigned i = 0; i < 31; i++)
+			EXPECT_EQ(0x1000u + i, ctx.x[i]) << "XZR load changed x" << i;
+	EXPECT_EQ(0x40001004u, ctx.pc);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+	Loads, CompleteMmio,
+	testing::Values(LoadCase{0, false, false, 1, 0x87}, LoadCase{1, false, false, 1, 0x8687},
+			LoadCase{2, false, false, 1, 0x84858687},
+			LoadCase{3, false, true, 1, 0x8081828384858687ULL},
+			LoadCase{0, true, false, 2, 0xffffff87}, LoadCase{0, true, true, 2, ~0x78ULL},
+			LoadCase{1, true, false, 3, 0xffff8687},
+			LoadCase{1, true, true, 3, 0xffffffffffff8687ULL},
+			LoadCase{2, true, true, 4, 0xffffffff84858687ULL},
+			LoadCase{3, false, true, 31, 0}));
+
+TEST(CompleteSysreg, ReadWritesRtExceptXzr)
+{
+	auto ctx = make_ctx();
+	ctx.exit.esr = esr_of(0x18, sys_iss(3, 0, 15, 2, 0, 7, true));
+	complete_sysreg(ctx, 0xabcd);
+	EXPECT_EQ(0xabcdu, ctx.x[7]);
+	EXPECT_EQ(0x40001004u, ctx.pc);
+	ctx.exit.esr = esr_of(0x18, sys_iss(3, 0, 15, 2, 0, 31, true));
+	complete_sysreg(ctx, 0xabcd);
+	EXPECT_EQ(0x40001008u, ctx.pc);
+	ctx.exit.esr = esr_of(0x18, sys_iss(3, 0, 15, 2, 0, 8, false));
+	complete_sysreg(ctx, 0xabcd);
+	EXPECT_EQ(0x1008u, ctx.x[8]) << "a write changes no register";
+}
+
+TEST(ClassifySysreg, EachClass)
+{
+	auto cls = [](unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2,
+		      bool read = true) {
+		return classify_sysreg(SysRegAccess{sys_iss(op0, op1, crn, crm, op2, 0, read)});
+	};
+	EXPECT_EQ(SysregAction::emulate_id, cls(3, 0, 0, 4, 0));	// ID_AA64PFR0_EL1
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 0, 4, 0, false));	// writing an ID register
+	EXPECT_EQ(SysregAction::emulate_mdscr, cls(2, 0, 0, 2, 2));
+	EXPECT_EQ(SysregAction::raz_wi, cls(2, 0, 1, 0, 4));		// OSLAR_EL1
+	EXPECT_EQ(SysregAction::raz_wi, cls(2, 0, 0, 0, 4));		// DBGBVR0_EL1
+	EXPECT_EQ(SysregAction::undef, cls(2, 1, 0, 0, 0));		// trace
+	EXPECT_EQ(SysregAction::set_way, cls(1, 0, 7, 6, 2, false));	// DC ISW
+	EXPECT_EQ(SysregAction::set_way, cls(1, 0, 7, 14, 2, false));	// DC CISW
+	EXPECT_EQ(SysregAction::undef, cls(3, 3, 9, 12, 0));		// PMCR_EL0
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 9, 14, 1));		// PMINTENSET_EL1
+	EXPECT_EQ(SysregAction::undef, cls(3, 3, 14, 8, 0));		// PMEVCNTR0_EL0
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 9, 9, 0));		// PMSCR_EL1 (SPE)
+	EXPECT_EQ(SysregAction::undef, cls(3, 3, 13, 2, 0));		// AMCR_EL0
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 2, 1, 0));		// APIAKeyLo_EL1
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 1, 0, 6));		// GCR_EL1 (MTE)
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 1, 2, 0));		// ZCR_EL1
+	EXPECT_EQ(SysregAction::undef, cls(3, 3, 4, 2, 2));		// SVCR
+	EXPECT_EQ(SysregAction::exit, cls(3, 0, 1, 0, 1));		// ACTLR_EL1
+	EXPECT_EQ(SysregAction::exit, cls(3, 3, 14, 2, 1));		// CNTP_CTL_EL0
+	EXPECT_EQ(SysregAction::exit, cls(3, 1, 15, 2, 0));		// implementation defined
+	EXPECT_EQ(SysregAction::exit, cls(3, 0, 12, 11, 5, false));	// ICC_SGI1R_EL1
+}
+
+TEST(ExceptionEntry, VectorOffsetsAndPstate)
+{
+	const uint64_t vbar = 0x40080000, span = 1ULL << 23;
+	auto e = el1_exception_entry(0x3c5, vbar, span);
+	EXPECT_EQ(vbar + 0x200, e.pc) << "from EL1h";
+	EXPECT_EQ(0x3c5u, e.pstate);
+	EXPECT_EQ(vbar + 0x000, el1_exception_entry(0x3c4, vbar, span).pc) << "from EL1t";
+	EXPECT_EQ(vbar + 0x400, el1_exception_entry(0x0, vbar, span).pc) << "from EL0";
+	EXPECT_TRUE(el1_exception_entry(0x0, vbar, 0).pstate & (1ULL << 22)) << "PAN with SPAN=0";
+}
+
+TEST(Pstate, OnlyEl0El1AArch64)
+{
+	EXPECT_TRUE(guest_pstate_valid(0x3c5));
+	EXPECT_TRUE(guest_pstate_valid(0x3c4));
+	EXPECT_TRUE(guest_pstate_valid(0x0));
+	EXPECT_TRUE(guest_pstate_valid(0x600003c5));
+	EXPECT_FALSE(guest_pstate_valid(0x3c9)) << "EL2h";
+	EXPECT_FALSE(guest_pstate_valid(0x3cd)) << "EL3h";
+	EXPECT_FALSE(guest_pstate_valid(0x3d5)) << "AArch32";
+	EXPECT_FALSE(guest_pstate_valid(0x3c5 | (1ULL << 32))) << "unknown bits";
+}
+
+TEST(Smc, PsciIdsAndPolicy)
+{
+	EXPECT_TRUE(is_psci_function(0x84000000));
+	EXPECT_TRUE(is_psci_function(0xc4000003));
+	EXPECT_FALSE(is_psci_function(0x84000020));
+	EXPECT_FALSE(is_psci_function(0x82000000));
+	auto ctx = make_ctx();
+	ctx.smc_rules[0] = {0x82000000, 0x8200000f, AVCPU_SMC_DENY, 0};
+	ctx.smc_rules[1] = {0x82000000, 0x82ffffff, AVCPU_SMC_ALLOW, 0};
+	ctx.nr_smc_rules = 2;
+	EXPECT_EQ(uint32_t(AVCPU_SMC_DENY), smc_action(ctx, 0x82000003)) << "first match wins";
+	EXPECT_EQ(uint32_t(AVCPU_SMC_ALLOW), smc_action(ctx, 0x82000010));
+	EXPECT_EQ(0u, smc_action(ctx, 0x83000000));
+}
+
+} // namespace
