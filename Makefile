@@ -25,7 +25,7 @@ all: modules userspace selftests host-tests
 setup:
 	@bash scripts/setup.sh
 
-$(SETUP_STAMP):
+$(SETUP_STAMP): scripts/setup.sh
 	@bash scripts/setup.sh
 
 hyp: $(SETUP_STAMP)
@@ -47,7 +47,7 @@ $(BUILD)/kmod-%/avcpu.ko: hyp FORCE
 userspace: $(SETUP_STAMP)
 	@cmake -S userspace -B $(BUILD)/userspace-aarch64 -DCMAKE_BUILD_TYPE=Release \
 		-DCMAKE_TOOLCHAIN_FILE=$(TOP)/userspace/cmake/aarch64-linux-gnu.cmake \
-		-DAVCPU_STATIC=ON -DAVCPU_HOST_TESTS=OFF >/dev/null
+		-DAVCPU_STATIC=ON -DAVCPU_HOST_TESTS=OFF -DAVCPU_FDT_ROOT=$(CACHE)/sysroot-arm64 >/dev/null
 	@cmake --build $(BUILD)/userspace-aarch64 -j $(JOBS)
 
 host-tests: $(SETUP_STAMP)

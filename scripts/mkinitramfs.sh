@@ -37,12 +37,13 @@ for t in $(cd "$build/selftests" && ls | sort); do
 done
 [ -f "$top/selftests/settings" ] && cp "$top/selftests/settings" "$root/avcpu/selftests/"
 
-for f in "$build"/userspace-aarch64/tools/*; do
+for f in "$build"/userspace-aarch64/tools/* "$build"/userspace-aarch64/vmm/avcpu-run; do
 	[ -f "$f" ] && [ -x "$f" ] && cp "$f" "$root/usr/bin/"
 done
 if [ -d "$build/userspace-aarch64/guests" ]; then
 	mkdir -p "$root/avcpu/guests"
-	cp "$build"/userspace-aarch64/guests/*.bin "$root/avcpu/guests/" 2>/dev/null || true
+	cp "$build"/userspace-aarch64/guests/*.bin "$build"/userspace-aarch64/guests/*.elf \
+		"$root/avcpu/guests/" 2>/dev/null || true
 fi
 
 (cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0) | gzip -1 >"$out.tmp"

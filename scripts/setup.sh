@@ -36,7 +36,7 @@ as_root() {
 host_pkgs=(
 	make gcc g++ gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu
 	qemu-system-arm cpio dwarves cmake libgtest-dev googletest bc xz-utils zstd
-	python3 kmod file
+	python3 kmod file libfdt-dev device-tree-compiler
 )
 
 apt_updated=0
@@ -199,6 +199,23 @@ prepare_busybox() {
 	file "$cache/busybox/bin/busybox" | grep -q 'ARM aarch64' || die "busybox is not aarch64"
 }
 
+# Static arm64 libraries the cross-built userspace links (libfdt for avcpu-run's device
+# trees), extracted into a sysroot under the cache rather than installed as arm64 packages.
+prepare_arm64_libs() {
+	local root=$cache/sysroot-arm64 pkg ver
+	[ -f "$root/.complete" ] && return 0
+	rm -rf "$root"
+	mkdir -p "$root"
+	for pkg in libfdt-dev libfdt1; do
+		ver=$(pkg_version "$pkg:arm64")
+		[ -n "$ver" ] || { apt_update; ver=$(pkg_version "$pkg:arm64"); }
+		fetch "$pkg" "$ver" arm64
+		dpkg-deb -x "$(deb_of "$pkg" "$ver" arm64)" "$root"
+	done
+	[ -f "$root/usr/lib/aarch64-linux-gnu/libfdt.a" ] || die "libfdt.a (arm64) missing"
+	touch "$root/.complete"
+}
+
 main() {
 	mkdir -p "$debs"
 	install_host_packages
@@ -210,6 +227,7 @@ main() {
 	prepare_kernel 6.1 "$K61_ABI" "$K61_VERSION" "$K61_COMMON" "$K61_KBUILD" "$K61_SOURCE"
 	prepare_kernel 6.12 "$K612_ABI" "$K612_VERSION" "$K612_COMMON" "$K612_KBUILD" "$K612_SOURCE"
 	prepare_busybox
+	prepare_arm64_libs
 	touch "$cache/.setup-done"
 	log "ready: kernels $K61_ABI and $K612_ABI in ${cache#"$top"/}"
 }

@@ -1,29 +1,113 @@
 // SPDX-License-Identifier: GPL-2.0
-// /dev/avcpu itself.
+// /dev/avcpu, VMs and vCPUs: a thin RAII layer over the uapi. Every operation returns a
+// Result or Status carrying the errno and the operation that failed; nothing throws.
 #pragma once
 
-#include <string>
+#include <linux/avcpu.h>
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "avcpu/exit.h"
 #include "avcpu/fd.h"
+#include "avcpu/kernel.h"
 #include "avcpu/result.h"
 
 namespace avcpu {
+
+class Vm;
+class Vcpu;
 
 class Device {
 public:
 	static constexpr const char *default_path = "/dev/avcpu";
 
-	// Opens the device; fails with the errno of open(2).
-	static Result<Device> open(const std::string &path = default_path);
+	static Result<Device> open(const std::string &path = default_path,
+				   Kernel &kernel = system_kernel());
 
-	// The API version the module speaks (AVCPU_GET_API_VERSION).
+	// AVCPU_GET_API_VERSION.
 	Result<int> api_version() const;
+	// AVCPU_CHECK_CAP: 0 for an absent capability.
+	Result<long> check_cap(unsigned long cap) const;
+	Result<Vm> create_vm() const;
 
 	int fd() const { return fd_.get(); }
+	Kernel &kernel() const { return fd_.kernel(); }
 
 private:
 	explicit Device(UniqueFd fd) : fd_(std::move(fd)) {}
 	UniqueFd fd_;
+};
+
+class Vm {
+public:
+	// AVCPU_SET_VM_CONFIG (AVCPU_VM_* flags), before any vCPU.
+	Status set_config(uint64_t flags);
+	// AVCPU_SET_SMC_POLICY, before any vCPU.
+	Status set_smc_policy(const std::vector<avcpu_smc_range> &ranges);
+	// AVCPU_SET_MEMORY_REGION: host memory at [host, host + size) as guest memory at gpa.
+	Status map_memory(uint32_t slot, uint64_t gpa, void *host, uint64_t size,
+			  bool read_only = false);
+	Status unmap_memory(uint32_t slot);
+	// AVCPU_CREATE_VCPU, with its run struct mapped.
+	Result<Vcpu> create_vcpu(unsigned id);
+
+	int fd() const { return fd_.get(); }
+	Kernel &kernel() const { return fd_.kernel(); }
+
+private:
+	friend class Device;
+	Vm(UniqueFd fd, size_t run_size) : fd_(std::move(fd)), run_size_(run_size) {}
+	UniqueFd fd_;
+	size_t run_size_;
+};
+
+class Vcpu {
+public:
+	Vcpu(Vcpu &&other) noexcept;
+	Vcpu &operator=(Vcpu &&other) noexcept;
+	Vcpu(const Vcpu &) = delete;
+	Vcpu &operator=(const Vcpu &) = delete;
+	~Vcpu();
+
+	unsigned id() const { return id_; }
+
+	// AVCPU_RUN. An Interrupted exit is a value, not an error.
+	Result<Exit> run();
+
+	// Answers for the last exit, applied by the next run().
+	void complete_read(uint64_t value);			// MMIO or system-register read
+	void set_results(uint64_t x0, uint64_t x1 = 0, uint64_t x2 = 0, uint64_t x3 = 0);
+	void refuse_sysreg();					// UNDEFINED in the guest
+	void set_psci_result(int64_t ret);			// userspace PSCI
+
+	// Makes run() return Interrupted before entering the guest (see Runner::kick).
+	void request_exit(bool on = true);
+
+	Result<avcpu_regs> regs() const;
+	Status set_regs(const avcpu_regs &regs);
+	Result<uint64_t> reg(uint64_t id) const;
+	Status set_reg(uint64_t id, uint64_t value);
+	Result<avcpu_power_state> power_state() const;
+	Status set_power(uint32_t state, bool reset = false, uint64_t entry = 0,
+			 uint64_t context = 0);
+	Result<avcpu_vcpu_stats> stats() const;
+
+	// The raw run struct, for whatever this class does not wrap.
+	avcpu_run &run_struct() { return *run_; }
+	int fd() const { return fd_.get(); }
+
+private:
+	friend class Vm;
+	Vcpu(UniqueFd fd, unsigned id, avcpu_run *run, size_t run_size)
+		: fd_(std::move(fd)), id_(id), run_(run), run_size_(run_size)
+	{
+	}
+	UniqueFd fd_;
+	unsigned id_ = 0;
+	avcpu_run *run_ = nullptr;
+	size_t run_size_ = 0;
 };
 
 } // namespace avcpu

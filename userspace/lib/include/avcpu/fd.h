@@ -1,22 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
-// An owned file descriptor.
+// An owned file descriptor, closed through the Kernel it came from.
 #pragma once
 
-#include <unistd.h>
-
 #include <utility>
+
+#include "avcpu/kernel.h"
 
 namespace avcpu {
 
 class UniqueFd {
 public:
 	UniqueFd() = default;
-	explicit UniqueFd(int fd) : fd_(fd) {}
-	UniqueFd(UniqueFd &&other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+	UniqueFd(Kernel &kernel, int fd) : kernel_(&kernel), fd_(fd) {}
+	UniqueFd(UniqueFd &&other) noexcept
+		: kernel_(other.kernel_), fd_(std::exchange(other.fd_, -1))
+	{
+	}
 	UniqueFd &operator=(UniqueFd &&other) noexcept
 	{
-		if (this != &other)
-			reset(std::exchange(other.fd_, -1));
+		if (this != &other) {
+			reset();
+			kernel_ = other.kernel_;
+			fd_ = std::exchange(other.fd_, -1);
+		}
 		return *this;
 	}
 	UniqueFd(const UniqueFd &) = delete;
@@ -25,15 +31,16 @@ public:
 
 	int get() const { return fd_; }
 	bool valid() const { return fd_ >= 0; }
-	int release() { return std::exchange(fd_, -1); }
-	void reset(int fd = -1)
+	Kernel &kernel() const { return *kernel_; }
+	void reset()
 	{
 		if (fd_ >= 0)
-			::close(fd_);
-		fd_ = fd;
+			kernel_->close(fd_);
+		fd_ = -1;
 	}
 
 private:
+	Kernel *kernel_ = nullptr;
 	int fd_ = -1;
 };
 
