@@ -16,8 +16,8 @@ HYP_BIN := $(BUILD)/hyp/hyp.bin
 MODULES := $(foreach k,$(KERNELS),$(BUILD)/kmod-$(k)/avcpu.ko)
 
 .DEFAULT_GOAL := all
-.PHONY: all setup hyp modules userspace selftests host-tests check test run clean distclean \
-	FORCE
+.PHONY: all setup hyp modules userspace selftests host-tests check test run lint docs clean \
+	distclean install uninstall dkms-module dkms-install hyp-image userspace-build FORCE
 
 all: modules userspace selftests host-tests
 
@@ -28,7 +28,10 @@ setup:
 $(SETUP_STAMP): scripts/setup.sh
 	@bash scripts/setup.sh
 
-hyp: $(SETUP_STAMP)
+hyp: $(SETUP_STAMP) hyp-image
+
+# The EL2 image alone, without setup: what a DKMS build on a real machine needs.
+hyp-image:
 	@$(MAKE) -s --no-print-directory -f module/hyp/Makefile O=$(BUILD)/hyp \
 		CROSS_COMPILE=$(CROSS_COMPILE)
 
@@ -44,10 +47,15 @@ $(BUILD)/kmod-%/avcpu.ko: hyp FORCE
 		ARCH=arm64 CROSS_COMPILE=$(CROSS_COMPILE) W=1 AVCPU_WERROR=1 \
 		AVCPU_HYP_BIN=$(HYP_BIN) modules
 
-userspace: $(SETUP_STAMP)
+userspace: $(SETUP_STAMP) userspace-build
+
+# Cross-built with Debian's aarch64 toolchain and the arm64 libfdt from the cache; with
+# CROSS_COMPILE empty (on an arm64 machine) natively, with the system's libfdt.
+userspace-build:
 	@cmake -S userspace -B $(BUILD)/userspace-aarch64 -DCMAKE_BUILD_TYPE=Release \
-		-DCMAKE_TOOLCHAIN_FILE=$(TOP)/userspace/cmake/aarch64-linux-gnu.cmake \
-		-DAVCPU_STATIC=ON -DAVCPU_HOST_TESTS=OFF -DAVCPU_FDT_ROOT=$(CACHE)/sysroot-arm64 >/dev/null
+		$(if $(CROSS_COMPILE),-DCMAKE_TOOLCHAIN_FILE=$(TOP)/userspace/cmake/aarch64-linux-gnu.cmake \
+		-DAVCPU_FDT_ROOT=$(CACHE)/sysroot-arm64) \
+		-DAVCPU_STATIC=ON -DAVCPU_HOST_TESTS=OFF >/dev/null
 	@cmake --build $(BUILD)/userspace-aarch64 -j $(JOBS)
 
 host-tests: $(SETUP_STAMP)
@@ -71,6 +79,50 @@ test: all
 
 run: all
 	@bash scripts/demo.sh $(QEMU_OPTS)
+
+# checkpatch on the module, clang-format on the C++, the documentation with -W.
+lint: $(SETUP_STAMP)
+	@bash scripts/lint.sh
+
+docs: $(SETUP_STAMP)
+	@sphinx-build -W -q -b html Documentation $(BUILD)/docs
+	@echo "docs: $(BUILD)/docs/index.html"
+
+# make install [DESTDIR=] [PREFIX=/usr/local] [KERNEL=6.12]: avcpu.ko for that kernel (or,
+# with KDIR=, for the kernel tree there), the uapi header, libavcpu, avcpu-run, the udev
+# rule. On an arm64 machine: make install KDIR=/lib/modules/$$(uname -r)/build CROSS_COMPILE=
+PREFIX ?= /usr/local
+KERNEL ?= 6.12
+KDIR ?= $(CACHE)/kernel-$(KERNEL)/build
+install: dkms-module userspace-build
+	@bash scripts/install.sh --destdir "$(DESTDIR)" --prefix $(PREFIX) \
+		--kmod $(BUILD)/kmod-dkms/avcpu.ko \
+		--kver $$($(MAKE) -s -C $(KDIR) kernelrelease ARCH=arm64 2>/dev/null) \
+		--userspace $(BUILD)/userspace-aarch64
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/*/updates/avcpu.ko $(DESTDIR)/lib/modules/*/updates/dkms/avcpu.ko \
+		$(DESTDIR)/lib/udev/rules.d/99-avcpu.rules $(DESTDIR)$(PREFIX)/bin/avcpu-run \
+		$(DESTDIR)$(PREFIX)/lib/libavcpu.a $(DESTDIR)$(PREFIX)/lib/pkgconfig/avcpu.pc \
+		$(DESTDIR)$(PREFIX)/include/linux/avcpu.h
+	rm -rf $(DESTDIR)$(PREFIX)/include/avcpu $(DESTDIR)$(PREFIX)/lib/cmake/avcpu
+
+# What dkms.conf runs: the EL2 image, then avcpu.ko against KDIR.
+dkms-module: hyp-image
+	@mkdir -p $(BUILD)/kmod-dkms
+	@cp -rsf $(TOP)/Kbuild $(TOP)/module $(TOP)/uapi $(BUILD)/kmod-dkms/
+	@find $(BUILD)/kmod-dkms -xtype l -delete
+	@$(MAKE) --no-print-directory -C $(KDIR) M=$(BUILD)/kmod-dkms ARCH=arm64 \
+		CROSS_COMPILE=$(CROSS_COMPILE) AVCPU_HYP_BIN=$(HYP_BIN) modules
+
+# DKMS from this tree: sources to /usr/src/avcpu-VERSION, then dkms add/build/install.
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+dkms-install:
+	rm -rf /usr/src/avcpu-$(DKMS_VERSION)
+	mkdir -p /usr/src/avcpu-$(DKMS_VERSION)
+	git ls-files | tar -cf - -T - | tar -xf - -C /usr/src/avcpu-$(DKMS_VERSION)
+	dkms install avcpu/$(DKMS_VERSION)
+	install -D -m 644 module/99-avcpu.rules /lib/udev/rules.d/99-avcpu.rules
 
 clean:
 	rm -rf $(BUILD)

@@ -10,6 +10,9 @@ extern const u8 avcpu_hyp_blob_end[];
 
 int avcpu_el2_probe(void);
 
+/* dc civac over a range, then dsb: dcache_clean_inval_poc() is not exported. */
+void avcpu_dcache_clean_inval_poc(const void *va, size_t size);
+
 int avcpu_dev_init(void);
 void avcpu_dev_exit(void);
 

@@ -74,7 +74,7 @@ static const struct avcpu_pgt_mm avcpu_el2_mm = {
  * Clean and invalidate to the point of coherency: EL2 reads the image and its parameters
  * with the MMU (and so the caches) off. dcache_clean_inval_poc() is not exported.
  */
-static void avcpu_dcache_clean_inval_poc(const void *va, size_t size)
+void avcpu_dcache_clean_inval_poc(const void *va, size_t size)
 {
 	u64 ctr = read_sanitised_ftr_reg(SYS_CTR_EL0);
 	unsigned long line = 4UL << ((ctr >> 16) & 0xf); /* DminLine, in words */

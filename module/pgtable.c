@@ -3,10 +3,21 @@
  * AArch64 translation-table builder (4 KiB granule). See pgtable.h.
  */
 #ifdef __KERNEL__
+#include <linux/compiler.h>
 #include <linux/errno.h>
+#include <asm/barrier.h>
+/*
+ * Tables are walked by hardware while they change (a vCPU runs while a slot is added): a
+ * new table's zeroes must be visible before the entry that links it, and each descriptor
+ * is written in one store.
+ */
+#define pgt_publish_barrier() dsb(ishst)
+#define pgt_write(p, v) WRITE_ONCE(*(p), (v))
 #else
 #include <errno.h>
 #include <stddef.h>
+#define pgt_publish_barrier() do { } while (0)
+#define pgt_write(p, v) (*(p) = (v))
 #endif
 
 #include "pgtable.h"
@@ -82,7 +93,8 @@ static u64 *next_table(struct avcpu_pgt *pgt, u64 *desc, unsigned int level, int
 		return NULL;
 	}
 	pgt->tables++;
-	*desc = pa | AVCPU_PTE_TABLE | AVCPU_PTE_VALID;
+	pgt_publish_barrier();
+	pgt_write(desc, pa | AVCPU_PTE_TABLE | AVCPU_PTE_VALID);
 	return table;
 }
 
@@ -128,7 +140,8 @@ int avcpu_pgt_map(struct avcpu_pgt *pgt, u64 va, u64 pa, u64 size, u64 attrs,
 					 end - va >= block && !(*desc & AVCPU_PTE_VALID));
 
 			if (block_ok) {
-				*desc = pa | attrs | AVCPU_PTE_VALID | (level == 3 ? AVCPU_PTE_TABLE : 0);
+				pgt_write(desc, pa | attrs | AVCPU_PTE_VALID |
+						      (level == 3 ? AVCPU_PTE_TABLE : 0));
 				va += block;
 				pa += block;
 				break;
@@ -177,7 +190,7 @@ int avcpu_pgt_unmap(struct avcpu_pgt *pgt, u64 va, u64 size)
 	for (addr = va; addr < end; addr = (addr | (span - 1)) + 1) {
 		desc = leaf_of(pgt, addr, &span);
 		if (desc)
-			*desc = 0;
+			pgt_write(desc, 0);
 	}
 	return 0;
 }

@@ -161,23 +161,38 @@ void avcpu_psci_call(const struct avcpu_psci_vm *vm, u32 fn, u64 a1, u64 a2, u64
 	}
 }
 
+/*
+ * Within PSCI's function IDs only these queries may be forwarded: everything else there
+ * changes power state or platform behaviour (CPU_SUSPEND, SET_SUSPEND_MODE, MEM_PROTECT,
+ * ...), now or in a future PSCI version.
+ */
+static bool psci_read_only(u32 base)
+{
+	switch (base) {
+	case PSCI_FN_VERSION:
+	case PSCI_FN_AFFINITY_INFO:
+	case PSCI_FN_MIGRATE_INFO_TYPE:
+	case PSCI_FN_MIGRATE_INFO_UP_CPU:
+	case PSCI_FN_FEATURES:
+	case PSCI_FN_NODE_HW_STATE:
+	case 0x84000010: /* PSCI_STAT_RESIDENCY */
+	case 0x84000011: /* PSCI_STAT_COUNT */
+		return true;
+	default:
+		return false;
+	}
+}
+
 bool avcpu_psci_range_changes_power(u32 first, u32 last)
 {
-	static const u32 power[] = {
-		PSCI_FN_CPU_SUSPEND,	 PSCI_FN_CPU_OFF,	  PSCI_FN_CPU_ON,
-		PSCI_FN_MIGRATE,	 PSCI_FN_SYSTEM_OFF,	  PSCI_FN_SYSTEM_RESET,
-		PSCI_FN_CPU_FREEZE,	 PSCI_FN_CPU_DEFAULT_SUSPEND, PSCI_FN_SYSTEM_SUSPEND,
-		PSCI_FN_SYSTEM_RESET2,
-	};
-	unsigned int i, w;
+	u32 fn;
 
-	for (i = 0; i < sizeof(power) / sizeof(power[0]); i++) {
-		for (w = 0; w < 2; w++) {
-			u32 fn = power[i] | (w ? PSCI_FN_SMC64 : 0);
-
-			if (fn >= first && fn <= last)
-				return true;
-		}
+	for (fn = 0x84000000U; fn <= 0x8400001fU; fn++) {
+		if (psci_read_only(fn))
+			continue;
+		if ((fn >= first && fn <= last) ||
+		    ((fn | PSCI_FN_SMC64) >= first && (fn | PSCI_FN_SMC64) <= last))
+			return true;
 	}
 	return false;
 }

@@ -7,12 +7,14 @@
 #define AVCPU_PSCI_H
 
 #ifdef __KERNEL__
+#include <linux/kernel.h>
 #include <linux/types.h>
 #else
 #include <stdbool.h>
 #include <stdint.h>
 typedef uint64_t u64;
 typedef uint32_t u32;
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
 #define PSCI_FN_VERSION			0x84000000U
@@ -82,7 +84,10 @@ bool avcpu_psci_is_call(u32 fn);
 void avcpu_psci_call(const struct avcpu_psci_vm *vm, u32 fn, u64 a1, u64 a2, u64 a3,
 		     struct avcpu_psci_result *res);
 
-/* Whether a function ID range includes a call that changes power state (never forwarded). */
+/*
+ * Whether a function ID range includes a PSCI call other than the read-only queries
+ * (VERSION, FEATURES, AFFINITY_INFO, MIGRATE_INFO_*, NODE_HW_STATE, STAT_*): never forwarded.
+ */
 bool avcpu_psci_range_changes_power(u32 first, u32 last);
 
 #endif /* AVCPU_PSCI_H */

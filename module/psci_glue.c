@@ -8,6 +8,7 @@
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 
+#include "avcpu_trace.h"
 #include "psci.h"
 #include "vm.h"
 
@@ -19,7 +20,7 @@ static int glue_find_vcpu(void *ctx, u64 mpidr)
 	int i;
 
 	for (i = 0; i < AVCPU_MAX_VCPUS; i++)
-		if (vm->vcpus[i] && (vm->vcpus[i]->ctx->vmpidr & MPIDR_AFF_MASK) == mpidr)
+		if (vm->vcpus[i] && (READ_ONCE(vm->vcpus[i]->mpidr) & MPIDR_AFF_MASK) == mpidr)
 			return i;
 	return -1;
 }
@@ -70,6 +71,7 @@ static void avcpu_report_system_event(struct avcpu_vcpu *vcpu, u32 type, u64 res
 	avcpu_vm_stop_all(vcpu->vm);
 	memset(run->padding, 0, sizeof(run->padding));
 	run->exit_reason = AVCPU_EXIT_SYSTEM_EVENT;
+	vcpu->pending = AVCPU_EXIT_SYSTEM_EVENT;
 	run->system_event.type = type;
 	run->system_event.reset_type = reset_type;
 	run->system_event.cookie = cookie;
@@ -82,6 +84,7 @@ static void avcpu_report_psci(struct avcpu_vcpu *vcpu, u32 reason, u32 fn)
 
 	memset(run->padding, 0, sizeof(run->padding));
 	run->exit_reason = reason;
+	vcpu->pending = reason;
 	run->psci.function = fn;
 	run->psci.target_mpidr = x[1];
 	run->psci.entry = x[2];
@@ -166,6 +169,7 @@ int avcpu_vcpu_psci(struct avcpu_vcpu *vcpu, bool user)
 	}
 	mutex_unlock(&vm->lock);
 
+	trace_avcpu_psci(vcpu->id, fn, x[1], res.ret);
 	x[0] = (u64)res.ret;
 	switch (res.action) {
 	case PSCI_ACT_SYSTEM_OFF:

@@ -25,6 +25,7 @@
 #include "avcpu.h"
 #include "el2.h"
 #include "hyp_call.h"
+#include "avcpu_trace.h"
 #include "psci.h"
 #include "vm.h"
 
@@ -43,7 +44,7 @@
  */
 #define HCR_GUEST (BIT(0) | BIT(1) | BIT(3) | BIT(4) | BIT(5) | BIT(9) | (1UL << 10) | \
 		   BIT(13) | BIT(14) | BIT(19) | BIT(18) | BIT(20) | BIT(21) | BIT(22) | \
-		   BIT(36) | BIT(37) | BIT(31))
+		   BIT_ULL(35) | BIT_ULL(36) | BIT_ULL(37) | BIT(31))
 /* CPTR_EL2 (nVHE): RES1 bits; SVE, SME, trace and activity monitors trap; FP/SIMD does not. */
 #define CPTR_GUEST (BIT(13) | BIT(9) | GENMASK(7, 0) | BIT(8) | BIT(12) | BIT(20) | BIT(30))
 /* MDCR_EL2: PMU, debug, OS lock, SPE and trace-filter registers trap. */
@@ -103,6 +104,7 @@ static void avcpu_vcpu_reset(struct avcpu_vcpu *vcpu)
 	ctx->vttbr = vcpu->vm->vttbr;
 	ctx->vtcr = vcpu->vm->vtcr;
 	ctx->vmpidr = avcpu_default_mpidr(vcpu->id);
+	WRITE_ONCE(vcpu->mpidr, ctx->vmpidr);
 	ctx->vpidr = read_cpuid_id();
 	ctx->cptr = CPTR_GUEST;
 	ctx->mdcr = MDCR_GUEST;
@@ -127,6 +129,7 @@ static void avcpu_vcpu_power_on_reset(struct avcpu_vcpu *vcpu, u64 entry, u64 co
 
 	avcpu_vcpu_reset(vcpu);
 	ctx->vmpidr = vmpidr;
+	WRITE_ONCE(vcpu->mpidr, vmpidr);
 	ctx->cntvoff = cntvoff;
 	ctx->stats = stats;
 	ctx->pc = entry;
@@ -249,10 +252,12 @@ static void avcpu_report_exit(struct avcpu_vcpu *vcpu)
 	struct avcpu_run *run = vcpu->run;
 	u64 value;
 
+	u32 reason = e->reason;
+
 	memset(run->padding, 0, sizeof(run->padding));
-	run->exit_reason = e->reason;
-	switch (e->reason) {
+	switch (reason) {
 	case AVCPU_EXIT_MMIO:
+		trace_avcpu_mmio(vcpu->id, e->ipa, e->data[0], e->data[1], e->data[2]);
 		run->mmio.phys_addr = e->ipa;
 		run->mmio.len = e->data[0];
 		run->mmio.is_write = e->data[1];
@@ -265,6 +270,7 @@ static void avcpu_report_exit(struct avcpu_vcpu *vcpu)
 		run->mmio_no_syndrome.far = e->far;
 		break;
 	case AVCPU_EXIT_HYPERCALL:
+		trace_avcpu_hypercall(vcpu->id, e->smc, e->data[0], e->data[1]);
 		run->hypercall.imm = e->data[0];
 		memcpy(run->hypercall.args, &e->data[1], sizeof(run->hypercall.args));
 		/* Unless userspace says otherwise, x0..x3 keep their values. */
@@ -285,7 +291,7 @@ static void avcpu_report_exit(struct avcpu_vcpu *vcpu)
 		break;
 	}
 	default:
-		run->exit_reason = AVCPU_EXIT_EXCEPTION;
+		reason = AVCPU_EXIT_EXCEPTION;
 		run->exception.esr = e->esr;
 		run->exception.far = e->far;
 		run->exception.hpfar = e->hpfar;
@@ -293,7 +299,9 @@ static void avcpu_report_exit(struct avcpu_vcpu *vcpu)
 		run->exception.pstate = e->data[1];
 		break;
 	}
-	vcpu->pending = run->exit_reason;
+	/* pending is the kernel's copy: userspace may change the page at any time. */
+	run->exit_reason = reason;
+	vcpu->pending = reason;
 }
 
 /* What RUN does after the guest left: 0 to run it again, 1 to return to userspace. */
@@ -309,7 +317,8 @@ static int avcpu_vcpu_handle_exit(struct avcpu_vcpu *vcpu)
 		vcpu->stats.host_irqs++;
 		return 0;
 	case HYP_EXIT_WFE:
-		yield();
+		/* The guest waits for another CPU: let whoever the scheduler prefers run. */
+		cond_resched();
 		return 0;
 	case HYP_EXIT_WFI:
 		if (!(vcpu->vm->config & AVCPU_VM_WFI_EXIT)) {
@@ -328,10 +337,8 @@ static int avcpu_vcpu_handle_exit(struct avcpu_vcpu *vcpu)
 			avcpu_vcpu_wait(vcpu);
 		if (ret == 0 || ret == 2)
 			return 0;
-		if (ret == 1) {
-			vcpu->pending = vcpu->run->exit_reason;
-			return 1;
-		}
+		if (ret == 1)
+			return 1; /* the PSCI code filled the run struct and pending */
 		break;
 	}
 	avcpu_report_exit(vcpu);
@@ -366,16 +373,20 @@ static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
 		WRITE_ONCE(vcpu->wake, false);
 		cond_resched();
 
-		kernel_neon_begin(); /* also keeps us on this CPU until the guest's FP is saved */
+		kernel_neon_begin();
+		/* One CPU from the stage-1 check until the guest's FP is saved. */
+		preempt_disable();
 		if (*this_cpu_ptr(vm->last_vcpu_ran) != vcpu->id) {
 			vcpu->ctx->flags |= VCPU_FLAG_FLUSH_STAGE1;
 			*this_cpu_ptr(vm->last_vcpu_ran) = vcpu->id;
 		}
 		avcpu_fpsimd_load(&vcpu->fp);
+		trace_avcpu_entry(vm->vmid, vcpu->id, vcpu->ctx->pc);
 		start = ktime_get_ns();
 		res = avcpu_hvc(AVCPU_HC_VCPU_RUN, virt_to_phys(vcpu->ctx), 0, 0, 0);
 		vcpu->stats.guest_ns += ktime_get_ns() - start;
 		avcpu_fpsimd_save(&vcpu->fp);
+		preempt_enable();
 		kernel_neon_end();
 
 		if (res.a0 == HVC_STUB_ERR) {
@@ -393,9 +404,12 @@ static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
 			ret = -EINVAL;
 			break;
 		}
+		trace_avcpu_exit(vm->vmid, vcpu->id, vcpu->ctx->exit.reason, vcpu->ctx->exit.esr,
+				 vcpu->ctx->pc, vcpu->ctx->exit.ipa);
 		if (avcpu_vcpu_handle_exit(vcpu)) {
-			if (run->exit_reason < AVCPU_EXIT_MAX)
-				vcpu->stats.exits[run->exit_reason]++;
+			/* pending is ours; run->exit_reason is userspace's page. */
+			if (vcpu->pending < AVCPU_EXIT_MAX)
+				vcpu->stats.exits[vcpu->pending]++;
 			break;
 		}
 	}
@@ -519,6 +533,7 @@ static long avcpu_one_reg(struct avcpu_vcpu *vcpu, void __user *arg, bool set)
 		if (mpidr & ~0xff00ffffffULL)
 			return -EINVAL;
 		vcpu->ctx->vmpidr = mpidr | BIT(31);
+		WRITE_ONCE(vcpu->mpidr, vcpu->ctx->vmpidr);
 		return 0;
 	}
 	return copy_from_user(ptr, uaddr, size) ? -EFAULT : 0;
@@ -615,9 +630,14 @@ static int avcpu_vcpu_release(struct inode *inode, struct file *file)
 {
 	struct avcpu_vcpu *vcpu = file->private_data;
 	struct avcpu_vm *vm = vcpu->vm;
+	int cpu;
 
 	mutex_lock(&vm->lock);
 	vm->vcpus[vcpu->id] = NULL;
+	/* A vCPU created later with this id must not look like the one that ran here. */
+	for_each_possible_cpu(cpu)
+		if (*per_cpu_ptr(vm->last_vcpu_ran, cpu) == vcpu->id)
+			*per_cpu_ptr(vm->last_vcpu_ran, cpu) = -1;
 	mutex_unlock(&vm->lock);
 	avcpu_vcpu_free(vcpu);
 	avcpu_vm_put(vm);

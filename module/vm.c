@@ -7,11 +7,13 @@
 
 #include <linux/anon_inodes.h>
 #include <linux/bitmap.h>
+#include <linux/capability.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -97,6 +99,7 @@ static void avcpu_memslot_release(struct avcpu_vm *vm, struct avcpu_memslot *slo
 	avcpu_vm_flush_tlb(vm);
 	unpin_user_pages_dirty_lock(slot->pages, slot->npages,
 				    !(slot->flags & AVCPU_MEM_READONLY));
+	account_locked_vm(vm->mm, slot->npages, false);
 	kvfree(slot->pages);
 	memset(slot, 0, sizeof(*slot));
 }
@@ -140,6 +143,7 @@ static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memor
 {
 	struct avcpu_memslot *slot;
 	unsigned int gup_flags = FOLL_LONGTERM;
+	unsigned long i;
 	long pinned;
 	int ret;
 
@@ -167,15 +171,26 @@ static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memor
 		return -EEXIST;
 
 	slot->npages = r->memory_size >> PAGE_SHIFT;
-	slot->pages = kvmalloc_array(slot->npages, sizeof(*slot->pages), GFP_KERNEL_ACCOUNT);
-	if (!slot->pages)
+	/* Pinned memory counts against RLIMIT_MEMLOCK (unless CAP_IPC_LOCK). */
+	ret = account_locked_vm(vm->mm, slot->npages, true);
+	if (ret) {
+		slot->npages = 0;
+		return ret;
+	}
+	slot->pages = kvmalloc_array(slot->npages, sizeof(*slot->pages),
+				     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!slot->pages) {
+		account_locked_vm(vm->mm, slot->npages, false);
+		slot->npages = 0;
 		return -ENOMEM;
+	}
 	if (!(r->flags & AVCPU_MEM_READONLY))
 		gup_flags |= FOLL_WRITE;
 	pinned = pin_user_pages_fast(r->userspace_addr, slot->npages, gup_flags, slot->pages);
 	if (pinned != slot->npages) {
 		if (pinned > 0)
 			unpin_user_pages(slot->pages, pinned);
+		account_locked_vm(vm->mm, slot->npages, false);
 		kvfree(slot->pages);
 		memset(slot, 0, sizeof(*slot));
 		return pinned < 0 ? (int)pinned : -EFAULT;
@@ -184,6 +199,15 @@ static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memor
 	slot->size = r->memory_size;
 	slot->uaddr = r->userspace_addr;
 	slot->flags = r->flags;
+	/*
+	 * A guest with its MMU (or caches) off reads memory, not the caches: whatever the
+	 * pages held before, and whatever the VMM just wrote, must be in memory first.
+	 */
+	for (i = 0; i < slot->npages; i++)
+		avcpu_dcache_clean_inval_poc(page_address(slot->pages[i]), PAGE_SIZE);
+	asm volatile("ic ialluis" : : : "memory");
+	dsb(ish);
+	isb();
 	ret = avcpu_memslot_map(vm, slot);
 	if (ret) {
 		avcpu_memslot_release(vm, slot);
@@ -247,8 +271,14 @@ static long avcpu_set_smc_policy(struct avcpu_vm *vm, const void __user *arg)
 		if (r->first > r->last || r->pad ||
 		    (r->action != AVCPU_SMC_ALLOW && r->action != AVCPU_SMC_DENY))
 			return -EINVAL;
-		/* Firmware must never change the machine's power state for a guest. */
-		if (r->action == AVCPU_SMC_ALLOW && avcpu_psci_range_changes_power(r->first, r->last))
+		if (r->action != AVCPU_SMC_ALLOW)
+			continue;
+		/*
+		 * Firmware acts for the whole machine (and SDEI or FF-A calls take addresses
+		 * it would trust): forwarding is for the administrator to allow, and never
+		 * for PSCI calls beyond read-only queries.
+		 */
+		if (!capable(CAP_SYS_ADMIN) || avcpu_psci_range_changes_power(r->first, r->last))
 			return -EPERM;
 	}
 	if (vm->vcpus_created)
@@ -305,6 +335,7 @@ static void avcpu_vm_free(struct kref *ref)
 	avcpu_pgt_destroy(&vm->s2);
 	avcpu_vmid_free(vm->vmid);
 	free_percpu(vm->last_vcpu_ran);
+	mmdrop(vm->mm);
 	kfree(vm);
 }
 
@@ -339,6 +370,8 @@ int avcpu_vm_create(unsigned long flags)
 		return -ENOMEM;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	vm->mm = current->mm;
+	mmgrab(vm->mm);
 	vm->last_vcpu_ran = alloc_percpu(int);
 	if (!vm->last_vcpu_ran) {
 		ret = -ENOMEM;
@@ -374,6 +407,7 @@ err_pgt:
 err_percpu:
 	free_percpu(vm->last_vcpu_ran);
 err_free:
+	mmdrop(vm->mm);
 	kfree(vm);
 	return ret;
 }

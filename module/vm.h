@@ -39,6 +39,7 @@ struct avcpu_vm {
 	unsigned int vcpus_created;	/* ever: config and SMC policy are fixed after one */
 	int __percpu *last_vcpu_ran;	/* per CPU: id of the vCPU of this VM that ran there */
 	u64 config;			/* AVCPU_VM_* */
+	struct mm_struct *mm;		/* whose RLIMIT_MEMLOCK pinned pages count against */
 	struct avcpu_smc_policy smc;
 };
 
@@ -55,6 +56,7 @@ struct avcpu_vcpu {
 	struct avcpu_run *run;		/* one page, mmap()ed by userspace */
 	struct avcpu_fpsimd fp;
 	u32 pending;			/* the exit userspace is completing: AVCPU_EXIT_* */
+	u64 mpidr;			/* = ctx->vmpidr, readable while ctx is being reset */
 	struct avcpu_vcpu_stats stats;
 
 	/* Power state (PSCI): changed by other vCPUs and ioctls while RUN sleeps. */

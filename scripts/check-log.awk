@@ -23,6 +23,7 @@ BEGIN {
 /^avcpu-guest: dmesg begin/ { in_dmesg = 1; next }
 /^avcpu-guest: dmesg end/ { in_dmesg = 0; next }
 /^avcpu-guest: done/ { done = 1; next }
+/^avcpu-guest: kexec stage 1/ { kexec_stage1 = 1; next }
 /^avcpu-guest: status / { status = $3 + 0; next }
 /^avcpu-guest: taint / {
 	t = $3 + 0
@@ -67,7 +68,9 @@ END {
 	finish_binary()
 	if (!done) fail("the run never finished (timeout, hang or crash)")
 	if (status > 0 && failed == 0) fail("guest status " status)
-	if (passed + failed + skipped == 0 && mode == "selftests") fail("no test ran")
+	if (passed + failed + skipped == 0 && (mode == "selftests" || mode == "kexec"))
+		fail("no test ran")
+	if (mode == "kexec" && !kexec_stage1) fail("the first kernel never reached kexec")
 	verdict = (reason == "") ? "PASS" : "FAIL"
 	print passed, failed, skipped, verdict, reason
 }

@@ -46,5 +46,41 @@ if [ -d "$build/userspace-aarch64/guests" ]; then
 		"$root/avcpu/guests/" 2>/dev/null || true
 fi
 
+# What `make install` puts down, in a scratch root, for avcpu_install_test.
+bash "$top/scripts/install.sh" --destdir "$root/avcpu/install-root" --prefix /usr/local \
+	--kmod "$build/kmod-$tag/avcpu.ko" --kver "$kver" --userspace "$build/userspace-aarch64" \
+	--manifest "$root/avcpu/install-root.manifest" >/dev/null
+
+# For the kexec boot (AVCPU_KEXEC=1): kexec-tools with its libraries and glibc, and the
+# kernel image to kexec into.
+if [ "${AVCPU_KEXEC:-0}" = 1 ]; then
+	kx=$cache/kexec-arm64
+	libdir=$root/lib/aarch64-linux-gnu
+	mkdir -p "$libdir" "$root/avcpu/kexec"
+	cp "$kx/sbin/kexec" "$root/sbin/"
+	cp -a "$kx"/usr/lib/aarch64-linux-gnu/*.so* "$libdir/"
+	cp -a "$kx"/lib/aarch64-linux-gnu/*.so* "$libdir/" 2>/dev/null || true
+	cp -L /usr/aarch64-linux-gnu/lib/libc.so.6 "$libdir/"
+	cp -L /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 "$root/lib/"
+	ln -s ../ld-linux-aarch64.so.1 "$libdir/ld-linux-aarch64.so.1"
+	# Every library kexec needs, transitively, must be here: a missing one fails the
+	# build, not the boot.
+	todo="$root/sbin/kexec" seen=
+	while [ -n "$todo" ]; do
+		obj=${todo%% *}
+		todo=${todo#"$obj"}
+		todo=${todo# }
+		for need in $(aarch64-linux-gnu-readelf -d "$obj" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
+			case " $seen " in *" $need "*) continue ;; esac
+			seen="$seen $need"
+			[ -e "$libdir/$need" ] || { echo "mkinitramfs: $need (for ${obj##*/}) missing" >&2; exit 1; }
+			todo="$todo $libdir/$need"
+			todo=${todo# }
+		done
+	done
+	cp -L "$cache/kernel-$tag/vmlinuz" "$root/avcpu/kexec/vmlinuz"
+fi
+[ -f "$top/scripts/guest/kexec.sh" ] && install -m 755 "$top/scripts/guest/kexec.sh" "$root/avcpu/"
+
 (cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0) | gzip -1 >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -17,7 +17,8 @@ usage() {
 	  --kvm MODE             kvm-arm.mode=MODE (default none; nvhe or protected let KVM own EL2)
 	  --vhe                  drop id_aa64mmfr1.vh=0: a VHE-capable CPU runs the kernel at EL2
 	  --icount               -icount shift=0: deterministic instruction-counted time
-	  --run WHAT             selftests (default), demo or shell
+	  --run WHAT             selftests (default), demo, kexec (load avcpu, kexec into the
+	                         same kernel, run the selftests there) or shell
 	  --tests LIST           comma-separated selftest binaries to run (default all)
 	  --test-timeout S       per test binary, inside the guest (default 300)
 	  --boot-timeout S       whole boot, on the host (default 1200)
@@ -63,7 +64,9 @@ name=${name:-$kernel-$cpu}
 mkdir -p "$build/logs"
 log=${log:-$build/logs/$name.log}
 initrd=$build/initramfs-$kernel.cpio.gz
-bash "$top/scripts/mkinitramfs.sh" "$kernel" "$initrd"
+[ "$run" = kexec ] && initrd=$build/initramfs-$kernel-kexec.cpio.gz
+AVCPU_KEXEC=$([ "$run" = kexec ] && echo 1 || echo 0) \
+	bash "$top/scripts/mkinitramfs.sh" "$kernel" "$initrd"
 
 cmdline="console=ttyAMA0 panic=-1 kvm-arm.mode=$kvm"
 [ $vhe -eq 1 ] || cmdline="$cmdline id_aa64mmfr1.vh=0"

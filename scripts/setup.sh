@@ -36,7 +36,7 @@ as_root() {
 host_pkgs=(
 	make gcc g++ gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu
 	qemu-system-arm cpio dwarves cmake libgtest-dev googletest bc xz-utils zstd
-	python3 kmod file libfdt-dev device-tree-compiler
+	python3 kmod file libfdt-dev device-tree-compiler python3-sphinx clang-format clang-tidy perl
 )
 
 apt_updated=0
@@ -216,6 +216,26 @@ prepare_arm64_libs() {
 	touch "$root/.complete"
 }
 
+# kexec-tools for arm64 and the shared libraries it needs (it is not static), for the
+# kexec boot of the test machine. glibc itself comes from the cross toolchain.
+kexec_pkgs=(kexec-tools zlib1g libxenmisc4.17 libxenevtchn1 libxentoollog1 libxencall1
+	libxenforeignmemory1 libxendevicemodel1 libxengnttab1 libxentoolcore1)
+prepare_kexec() {
+	local root=$cache/kexec-arm64 pkg ver
+	[ -f "$root/.complete" ] && return 0
+	rm -rf "$root"
+	mkdir -p "$root"
+	for pkg in "${kexec_pkgs[@]}"; do
+		ver=$(pkg_version "$pkg:arm64")
+		[ -n "$ver" ] || { apt_update; ver=$(pkg_version "$pkg:arm64"); }
+		[ -n "$ver" ] || die "no $pkg:arm64 in the apt lists"
+		fetch "$pkg" "$ver" arm64
+		dpkg-deb -x "$(deb_of "$pkg" "$ver" arm64)" "$root"
+	done
+	[ -x "$root/sbin/kexec" ] || die "kexec (arm64) missing after extraction"
+	touch "$root/.complete"
+}
+
 main() {
 	mkdir -p "$debs"
 	install_host_packages
@@ -228,6 +248,7 @@ main() {
 	prepare_kernel 6.12 "$K612_ABI" "$K612_VERSION" "$K612_COMMON" "$K612_KBUILD" "$K612_SOURCE"
 	prepare_busybox
 	prepare_arm64_libs
+	prepare_kexec
 	touch "$cache/.setup-done"
 	log "ready: kernels $K61_ABI and $K612_ABI in ${cache#"$top"/}"
 }

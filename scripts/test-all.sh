@@ -50,6 +50,16 @@ else
 	record host-unit $((ht - hf - hs)) "$hf" "$hs" $v $(( $(date +%s) - t0 ))
 fi
 
+# Lint: checkpatch, clang-format, the documentation (scripts/lint.sh).
+echo "== lint"
+t0=$(date +%s)
+lint_out=$(bash "$top/scripts/lint.sh" 2>&1)
+lint_rc=$?
+echo "$lint_out"
+read -r lp lf < <(echo "$lint_out" | sed -n 's/^lint: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p')
+v=PASS; [ "$lint_rc" -eq 0 ] || v=FAIL
+record lint "${lp:-0}" "${lf:-1}" 0 $v $(( $(date +%s) - t0 ))
+
 boot() { # name qemu-run options...
 	local name=$1
 	shift

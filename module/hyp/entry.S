@@ -258,6 +258,19 @@ hyp_el2_exception:
 1:	mrs	x9, tpidr_el2
 	ldr	x10, [x9, #HYP_PCPU_IN_FAULT]
 	cbnz	x10, hyp_park
+	/*
+	 * With a guest's EL1 state and stage 2 loaded, returning to the host would run it
+	 * with the guest's translation tables: park this CPU instead (its fault is still
+	 * recorded for a debugger).
+	 */
+	ldr	x10, [x9, #HYP_PCPU_RUN_ACTIVE]
+	cbz	x10, 2f
+	mrs	x10, esr_el2
+	str	x10, [x9, #HYP_PCPU_FAULT_ESR]
+	mrs	x10, elr_el2
+	str	x10, [x9, #HYP_PCPU_FAULT_ELR]
+	b	hyp_park
+2:
 	mov	x10, #1
 	str	x10, [x9, #HYP_PCPU_IN_FAULT]
 	mrs	x1, esr_el2

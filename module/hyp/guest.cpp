@@ -11,8 +11,10 @@ extern "C" uint64_t __guest_enter(avcpu_vcpu_ctx *ctx, avcpu_hyp_percpu *cpu);
 // UNDEFINED at EL2 (no EL3) comes back as SMCCC NOT_SUPPORTED.
 extern "C" void hyp_forward_smc(uint64_t *regs);
 
-namespace hyp {
-namespace {
+namespace hyp
+{
+namespace
+{
 
 // The EL1 context both worlds own (ARM ARM D1.2: everything EL1 and EL0 can change).
 void save_el1(__u64 *s)
@@ -139,18 +141,19 @@ void load_guest_el2(const avcpu_vcpu_ctx &ctx, const El2Controls &host)
 // ID registers (op0 3, op1 0, CRn 0, CRm 1..7): the hardware's value, sanitised.
 uint64_t read_id_register(unsigned crm, unsigned op2)
 {
-#define ID_CASE(m, o)                                        \
-	case (m) << 3 | (o):                                 \
-		return read_sysreg(S3_0_C0_C##m##_##o);
+	// A table, one row of the ID space per line:
+	// clang-format off
+#define ID_CASE(m, o) case (m) << 3 | (o): return read_sysreg(S3_0_C0_C##m##_##o);
 #define ID_ROW(m) ID_CASE(m, 0) ID_CASE(m, 1) ID_CASE(m, 2) ID_CASE(m, 3) \
 		  ID_CASE(m, 4) ID_CASE(m, 5) ID_CASE(m, 6) ID_CASE(m, 7)
 	switch (crm << 3 | op2) {
-		ID_ROW(1) ID_ROW(2) ID_ROW(3) ID_ROW(4) ID_ROW(5) ID_ROW(6) ID_ROW(7)
+	ID_ROW(1) ID_ROW(2) ID_ROW(3) ID_ROW(4) ID_ROW(5) ID_ROW(6) ID_ROW(7)
 	default:
 		return 0;
 	}
 #undef ID_ROW
 #undef ID_CASE
+	// clang-format on
 }
 
 void write_reg(avcpu_vcpu_ctx &ctx, unsigned reg, uint64_t value)
@@ -166,8 +169,8 @@ void inject_undef(avcpu_vcpu_ctx &ctx)
 	write_sysreg(undef_esr, esr_el1);
 	write_sysreg(ctx.pc, elr_el1);
 	write_sysreg(ctx.pstate, spsr_el1);
-	ExceptionEntry e = el1_exception_entry(ctx.pstate, read_sysreg(vbar_el1),
-					       read_sysreg(sctlr_el1));
+	ExceptionEntry e =
+		el1_exception_entry(ctx.pstate, read_sysreg(vbar_el1), read_sysreg(sctlr_el1));
 	ctx.pc = e.pc;
 	ctx.pstate = e.pstate;
 	ctx.stats.undef_injected++;
@@ -181,7 +184,8 @@ bool handle_sysreg(avcpu_vcpu_ctx &ctx, uint64_t esr)
 	switch (classify_sysreg(sr)) {
 	case SysregAction::emulate_id:
 		write_reg(ctx, sr.reg(),
-			  read_id_register(sr.crm(), sr.op2()) & ~id_hidden_bits(sr.crm(), sr.op2()));
+			  read_id_register(sr.crm(), sr.op2()) &
+				  ~id_hidden_bits(sr.crm(), sr.op2()));
 		break;
 	case SysregAction::emulate_mdscr:
 		if (sr.read())
@@ -194,8 +198,10 @@ bool handle_sysreg(avcpu_vcpu_ctx &ctx, uint64_t esr)
 			write_reg(ctx, sr.reg(), 0);
 		break;
 	case SysregAction::set_way:
-		// Clean+invalidate never discards data, whichever set/way the guest names.
-		asm volatile("dc cisw, %0" : : "r"(read_xreg(ctx, sr.reg())) : "memory");
+		// Ignored: a guest-chosen set/way/level may be out of range, which the Arm ARM
+		// allows to be UNDEFINED at EL2. Guest memory is mapped cacheable at stage 2
+		// and was cleaned to PoC when mapped, so nothing a guest could lose is hidden
+		// in the caches of a set/way operation's reach.
 		break;
 	case SysregAction::undef:
 		inject_undef(ctx);
@@ -321,6 +327,9 @@ CallResult vcpu_run(uint64_t ctx_pa)
 
 	__u64 host_el1[VSYS_NR];
 	El2Controls host_el2;
+	// From here until the host's state is back, an exception EL2 takes must not return
+	// to the host (entry.S parks the CPU instead).
+	this_cpu().run_active = 1;
 	save_el1(host_el1);
 	save_el2(host_el2, hcrx);
 	restore_el1(ctx.sys);
@@ -367,6 +376,7 @@ CallResult vcpu_run(uint64_t ctx_pa)
 	write_sysreg(0, cntv_ctl_el0);
 	restore_el2(host_el2, hcrx);
 	restore_el1(host_el1);
+	this_cpu().run_active = 0;
 	return {AVCPU_HYP_OK, ctx.exit.reason};
 }
 

@@ -11,8 +11,10 @@
 #include "percpu.h"
 #include "sysreg.h"
 
-namespace hyp {
-namespace {
+namespace hyp
+{
+namespace
+{
 
 CallResult ping()
 {
@@ -34,8 +36,7 @@ CallResult invoke(CallResult (*fn)(Args...), const HostFrame &frame, std::index_
 	return fn(static_cast<Args>(frame.x[I + 1])...);
 }
 
-template <auto Fn>
-CallResult unpack(const HostFrame &frame)
+template <auto Fn> CallResult unpack(const HostFrame &frame)
 {
 	return [&]<typename... Args>(CallResult (*fn)(Args...)) {
 		static_assert(sizeof...(Args) <= 6, "host calls take at most x1..x6");
@@ -44,7 +45,6 @@ CallResult unpack(const HostFrame &frame)
 }
 
 using Handler = CallResult (*)(const HostFrame &);
-
 
 struct CallTable {
 	Handler entries[AVCPU_HC_COUNT] = {};
@@ -77,8 +77,8 @@ void handle_stub_call(HostFrame &frame)
 	case HVC_STUB_HCALL_NR:
 		frame.x[0] = AVCPU_HYP_OWNER_MAGIC;
 		break;
-	case HVC_SET_VECTORS:	// someone else wants EL2: refuse, as the stub does for KVM calls
-	case HVC_FINALISE_EL2:	// boot-time only
+	case HVC_SET_VECTORS:  // someone else wants EL2: refuse, as the stub does for KVM calls
+	case HVC_FINALISE_EL2: // boot-time only
 	default:
 		frame.x[0] = HVC_STUB_ERR;
 		break;

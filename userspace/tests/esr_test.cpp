@@ -11,11 +11,12 @@ using hyp::HvcSmc;
 using hyp::Syndrome;
 using hyp::SysRegAccess;
 
-namespace {
+namespace
+{
 
 // Builds a data-abort ISS field by field, in the Arm ARM's layout.
-constexpr uint32_t data_abort_iss(bool isv, unsigned sas, bool sse, unsigned srt, bool sf,
-				  bool wnr, unsigned dfsc)
+constexpr uint32_t data_abort_iss(bool isv, unsigned sas, bool sse, unsigned srt, bool sf, bool wnr,
+				  unsigned dfsc)
 {
 	return (uint32_t(isv) << 24) | (sas << 22) | (uint32_t(sse) << 21) | (srt << 16) |
 	       (uint32_t(sf) << 15) | (uint32_t(wnr) << 6) | dfsc;
@@ -47,7 +48,9 @@ struct DataAbortCase {
 	bool wnr;
 };
 
-class DataAbortFields : public testing::TestWithParam<DataAbortCase> {};
+class DataAbortFields : public testing::TestWithParam<DataAbortCase>
+{
+};
 
 TEST_P(DataAbortFields, DecodesEveryField)
 {
@@ -80,7 +83,8 @@ TEST(DataAbort, NoSyndromeWhenIsvClear)
 TEST(SysRegAccess, DecodesCntvCtlRead)
 {
 	// MRS x3, CNTV_CTL_EL0: op0 3, op1 3, CRn 14, CRm 3, op2 1, read.
-	uint32_t iss = (3u << 20) | (1u << 17) | (3u << 14) | (14u << 10) | (3u << 5) | (3u << 1) | 1;
+	uint32_t iss =
+		(3u << 20) | (1u << 17) | (3u << 14) | (14u << 10) | (3u << 5) | (3u << 1) | 1;
 	SysRegAccess sr{iss};
 	EXPECT_EQ(sr.op0(), 3u);
 	EXPECT_EQ(sr.op1(), 3u);

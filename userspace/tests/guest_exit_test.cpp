@@ -8,7 +8,8 @@
 
 using namespace hyp;
 
-namespace {
+namespace
+{
 
 constexpr uint64_t esr_of(unsigned ec, uint32_t iss)
 {
@@ -81,7 +82,9 @@ struct LoadCase {
 	uint64_t expect;
 };
 
-class CompleteMmio : public testing::TestWithParam<LoadCase> {};
+class CompleteMmio : public testing::TestWithParam<LoadCase>
+{
+};
 
 TEST_P(CompleteMmio, ExtendsTruncatesAndAdvances)
 {
@@ -97,16 +100,17 @@ TEST_P(CompleteMmio, ExtendsTruncatesAndAdvances)
 	EXPECT_EQ(0x40001004u, ctx.pc);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-	Loads, CompleteMmio,
-	testing::Values(LoadCase{0, false, false, 1, 0x87}, LoadCase{1, false, false, 1, 0x8687},
-			LoadCase{2, false, false, 1, 0x84858687},
-			LoadCase{3, false, true, 1, 0x8081828384858687ULL},
-			LoadCase{0, true, false, 2, 0xffffff87}, LoadCase{0, true, true, 2, ~0x78ULL},
-			LoadCase{1, true, false, 3, 0xffff8687},
-			LoadCase{1, true, true, 3, 0xffffffffffff8687ULL},
-			LoadCase{2, true, true, 4, 0xffffffff84858687ULL},
-			LoadCase{3, false, true, 31, 0}));
+INSTANTIATE_TEST_SUITE_P(Loads, CompleteMmio,
+			 testing::Values(LoadCase{0, false, false, 1, 0x87},
+					 LoadCase{1, false, false, 1, 0x8687},
+					 LoadCase{2, false, false, 1, 0x84858687},
+					 LoadCase{3, false, true, 1, 0x8081828384858687ULL},
+					 LoadCase{0, true, false, 2, 0xffffff87},
+					 LoadCase{0, true, true, 2, ~0x78ULL},
+					 LoadCase{1, true, false, 3, 0xffff8687},
+					 LoadCase{1, true, true, 3, 0xffffffffffff8687ULL},
+					 LoadCase{2, true, true, 4, 0xffffffff84858687ULL},
+					 LoadCase{3, false, true, 31, 0}));
 
 TEST(CompleteSysreg, ReadWritesRtExceptXzr)
 {
@@ -129,27 +133,27 @@ TEST(ClassifySysreg, EachClass)
 		      bool read = true) {
 		return classify_sysreg(SysRegAccess{sys_iss(op0, op1, crn, crm, op2, 0, read)});
 	};
-	EXPECT_EQ(SysregAction::emulate_id, cls(3, 0, 0, 4, 0));	// ID_AA64PFR0_EL1
-	EXPECT_EQ(SysregAction::undef, cls(3, 0, 0, 4, 0, false));	// writing an ID register
+	EXPECT_EQ(SysregAction::emulate_id, cls(3, 0, 0, 4, 0));   // ID_AA64PFR0_EL1
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 0, 4, 0, false)); // writing an ID register
 	EXPECT_EQ(SysregAction::emulate_mdscr, cls(2, 0, 0, 2, 2));
-	EXPECT_EQ(SysregAction::raz_wi, cls(2, 0, 1, 0, 4));		// OSLAR_EL1
-	EXPECT_EQ(SysregAction::raz_wi, cls(2, 0, 0, 0, 4));		// DBGBVR0_EL1
-	EXPECT_EQ(SysregAction::undef, cls(2, 1, 0, 0, 0));		// trace
-	EXPECT_EQ(SysregAction::set_way, cls(1, 0, 7, 6, 2, false));	// DC ISW
-	EXPECT_EQ(SysregAction::set_way, cls(1, 0, 7, 14, 2, false));	// DC CISW
-	EXPECT_EQ(SysregAction::undef, cls(3, 3, 9, 12, 0));		// PMCR_EL0
-	EXPECT_EQ(SysregAction::undef, cls(3, 0, 9, 14, 1));		// PMINTENSET_EL1
-	EXPECT_EQ(SysregAction::undef, cls(3, 3, 14, 8, 0));		// PMEVCNTR0_EL0
-	EXPECT_EQ(SysregAction::undef, cls(3, 0, 9, 9, 0));		// PMSCR_EL1 (SPE)
-	EXPECT_EQ(SysregAction::undef, cls(3, 3, 13, 2, 0));		// AMCR_EL0
-	EXPECT_EQ(SysregAction::undef, cls(3, 0, 2, 1, 0));		// APIAKeyLo_EL1
-	EXPECT_EQ(SysregAction::undef, cls(3, 0, 1, 0, 6));		// GCR_EL1 (MTE)
-	EXPECT_EQ(SysregAction::undef, cls(3, 0, 1, 2, 0));		// ZCR_EL1
-	EXPECT_EQ(SysregAction::undef, cls(3, 3, 4, 2, 2));		// SVCR
-	EXPECT_EQ(SysregAction::exit, cls(3, 0, 1, 0, 1));		// ACTLR_EL1
-	EXPECT_EQ(SysregAction::exit, cls(3, 3, 14, 2, 1));		// CNTP_CTL_EL0
-	EXPECT_EQ(SysregAction::exit, cls(3, 1, 15, 2, 0));		// implementation defined
-	EXPECT_EQ(SysregAction::exit, cls(3, 0, 12, 11, 5, false));	// ICC_SGI1R_EL1
+	EXPECT_EQ(SysregAction::raz_wi, cls(2, 0, 1, 0, 4));	      // OSLAR_EL1
+	EXPECT_EQ(SysregAction::raz_wi, cls(2, 0, 0, 0, 4));	      // DBGBVR0_EL1
+	EXPECT_EQ(SysregAction::undef, cls(2, 1, 0, 0, 0));	      // trace
+	EXPECT_EQ(SysregAction::set_way, cls(1, 0, 7, 6, 2, false));  // DC ISW
+	EXPECT_EQ(SysregAction::set_way, cls(1, 0, 7, 14, 2, false)); // DC CISW
+	EXPECT_EQ(SysregAction::undef, cls(3, 3, 9, 12, 0));	      // PMCR_EL0
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 9, 14, 1));	      // PMINTENSET_EL1
+	EXPECT_EQ(SysregAction::undef, cls(3, 3, 14, 8, 0));	      // PMEVCNTR0_EL0
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 9, 9, 0));	      // PMSCR_EL1 (SPE)
+	EXPECT_EQ(SysregAction::undef, cls(3, 3, 13, 2, 0));	      // AMCR_EL0
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 2, 1, 0));	      // APIAKeyLo_EL1
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 1, 0, 6));	      // GCR_EL1 (MTE)
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 1, 2, 0));	      // ZCR_EL1
+	EXPECT_EQ(SysregAction::undef, cls(3, 3, 4, 2, 2));	      // SVCR
+	EXPECT_EQ(SysregAction::exit, cls(3, 0, 1, 0, 1));	      // ACTLR_EL1
+	EXPECT_EQ(SysregAction::exit, cls(3, 3, 14, 2, 1));	      // CNTP_CTL_EL0
+	EXPECT_EQ(SysregAction::exit, cls(3, 1, 15, 2, 0));	      // implementation defined
+	EXPECT_EQ(SysregAction::exit, cls(3, 0, 12, 11, 5, false));   // ICC_SGI1R_EL1
 }
 
 TEST(ExceptionEntry, VectorOffsetsAndPstate)

@@ -11,11 +11,13 @@ extern "C" {
 #include "pgtable.h"
 }
 
-namespace {
+namespace
+{
 
 // Pages live in host memory; their "physical" addresses are handed out from a fake range so
 // that descriptors never hold host pointers.
-class FakeMemory {
+class FakeMemory
+{
 public:
 	FakeMemory()
 	{
@@ -72,7 +74,8 @@ private:
 	int fail_after_ = -1;
 };
 
-class PageTable : public testing::Test {
+class PageTable : public testing::Test
+{
 protected:
 	void SetUp() override { ASSERT_EQ(0, avcpu_pgt_init(&pgt_, mem_.mm(), 48)); }
 	void TearDown() override
@@ -147,7 +150,8 @@ TEST_F(PageTable, NoBlocksWhenPaMisaligned)
 
 TEST_F(PageTable, GigabyteBlock)
 {
-	ASSERT_EQ(0, avcpu_pgt_map(&pgt_, 1ULL << 30, 1ULL << 30, 1ULL << 30, AVCPU_EL2_DATA, true));
+	ASSERT_EQ(0,
+		  avcpu_pgt_map(&pgt_, 1ULL << 30, 1ULL << 30, 1ULL << 30, AVCPU_EL2_DATA, true));
 	unsigned int level = 0;
 	EXPECT_NE(0u, avcpu_pgt_lookup(&pgt_, (1ULL << 30) + 12345, &level));
 	EXPECT_EQ(1u, level);
@@ -170,14 +174,15 @@ TEST_F(PageTable, OverlapIsEexistAndChangesNothing)
 	ASSERT_EQ(0, avcpu_pgt_map(&pgt_, 0x5000, 0x5000, 4096, AVCPU_EL2_TEXT, false));
 	EXPECT_EQ(-EEXIST, avcpu_pgt_map(&pgt_, 0x3000, 0x3000, 0x4000, AVCPU_EL2_DATA, false));
 	EXPECT_EQ(0u, avcpu_pgt_lookup(&pgt_, 0x3000, nullptr)) << "partial map left behind";
-	EXPECT_TRUE(avcpu_pgt_lookup(&pgt_, 0x5000, nullptr) & AVCPU_PTE_AP_RO) << "old map changed";
+	EXPECT_TRUE(avcpu_pgt_lookup(&pgt_, 0x5000, nullptr) & AVCPU_PTE_AP_RO)
+		<< "old map changed";
 }
 
 TEST_F(PageTable, OutOfMemoryIsEnomem)
 {
 	mem_.fail_after(1);
-	EXPECT_EQ(-ENOMEM, avcpu_pgt_map(&pgt_, 0x40000000, 0x40000000, 4096, AVCPU_EL2_DATA,
-					 false));
+	EXPECT_EQ(-ENOMEM,
+		  avcpu_pgt_map(&pgt_, 0x40000000, 0x40000000, 4096, AVCPU_EL2_DATA, false));
 }
 
 TEST(El2Tcr, EncodesGranuleSizeAndPs)
@@ -198,7 +203,8 @@ TEST(El2Tcr, EncodesGranuleSizeAndPs)
 
 } // namespace
 
-namespace {
+namespace
+{
 
 TEST_F(PageTable, UnmapClearsLeavesAndRefusesSplittingBlocks)
 {
@@ -221,10 +227,10 @@ TEST(Vtcr, StartLevelAndSize)
 	avcpu_pgt pgt{};
 	ASSERT_EQ(0, avcpu_pgt_init(&pgt, mem.mm(), 40));
 	u64 vtcr = avcpu_vtcr(&pgt, 2);
-	EXPECT_EQ(24u, vtcr & 0x3f);	    // T0SZ: 40-bit IPA
-	EXPECT_EQ(2u, (vtcr >> 6) & 3);	    // SL0: start at level 0
-	EXPECT_EQ(2u, (vtcr >> 16) & 7);    // PS
-	EXPECT_EQ(0u, (vtcr >> 19) & 1);    // VS: 8-bit VMID
+	EXPECT_EQ(24u, vtcr & 0x3f);	 // T0SZ: 40-bit IPA
+	EXPECT_EQ(2u, (vtcr >> 6) & 3);	 // SL0: start at level 0
+	EXPECT_EQ(2u, (vtcr >> 16) & 7); // PS
+	EXPECT_EQ(0u, (vtcr >> 19) & 1); // VS: 8-bit VMID
 	avcpu_pgt_destroy(&pgt);
 	ASSERT_EQ(0, avcpu_pgt_init(&pgt, mem.mm(), 39));
 	EXPECT_EQ(1u, (avcpu_vtcr(&pgt, 2) >> 6) & 3) << "39 bits start at level 1";

@@ -8,7 +8,8 @@ extern "C" {
 #include "psci.h"
 }
 
-namespace {
+namespace
+{
 
 struct FakeVm {
 	std::map<u64, int> mpidr_to_vcpu{{0x0, 0}, {0x1, 1}, {0x100, 2}};
@@ -23,7 +24,9 @@ struct FakeVm {
 			auto it = m.find(mpidr);
 			return it == m.end() ? -1 : it->second;
 		};
-		v.affinity_state = [](void *c, int i) { return static_cast<FakeVm *>(c)->state.at(i); };
+		v.affinity_state = [](void *c, int i) {
+			return static_cast<FakeVm *>(c)->state.at(i);
+		};
 		v.in_guest_memory = [](void *c, u64 gpa) {
 			auto *vm = static_cast<FakeVm *>(c);
 			return gpa >= vm->mem_start && gpa < vm->mem_end;
@@ -129,6 +132,10 @@ TEST(Psci, PowerRangesCannotBeForwarded)
 	EXPECT_FALSE(avcpu_psci_range_changes_power(0x84000000, 0x84000000)) << "VERSION";
 	EXPECT_FALSE(avcpu_psci_range_changes_power(0x8400000a, 0x8400000a)) << "FEATURES";
 	EXPECT_FALSE(avcpu_psci_range_changes_power(0x82000000, 0x8200ffff));
+	EXPECT_FALSE(avcpu_psci_range_changes_power(0xc4000004, 0xc4000004)) << "AFFINITY_INFO";
+	EXPECT_TRUE(avcpu_psci_range_changes_power(0x8400000f, 0x8400000f)) << "SET_SUSPEND_MODE";
+	EXPECT_TRUE(avcpu_psci_range_changes_power(0x84000013, 0x84000013)) << "MEM_PROTECT";
+	EXPECT_TRUE(avcpu_psci_range_changes_power(0x8400001f, 0x8400001f)) << "unassigned";
 }
 
 } // namespace

@@ -21,7 +21,6 @@ int main(int argc, char **argv)
 		std::fprintf(stderr, "avcpu-info: %s\n", version.error().message().c_str());
 		return 1;
 	}
-	std::printf("api_version %d (this tool speaks %d)\n", version.value(),
-		    AVCPU_API_VERSION);
+	std::printf("api_version %d (this tool speaks %d)\n", version.value(), AVCPU_API_VERSION);
 	return version.value() == AVCPU_API_VERSION ? 0 : 2;
 }

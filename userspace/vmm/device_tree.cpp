@@ -9,12 +9,15 @@ extern "C" {
 
 #include "avcpu/runner.h"
 
-namespace vmm {
+namespace vmm
+{
 
-namespace {
+namespace
+{
 
 // Writes into blob with libfdt's sequential-write API; any failure sets err.
-class Writer {
+class Writer
+{
 public:
 	explicit Writer(std::vector<uint8_t> &blob) : b_(blob.data()) {}
 	int err = 0;
@@ -30,7 +33,10 @@ public:
 	{
 		check(fdt_property(b_, name, s.c_str(), int(s.size() + 1)));
 	}
-	void prop(const char *name, const void *data, int len) { check(fdt_property(b_, name, data, len)); }
+	void prop(const char *name, const void *data, int len)
+	{
+		check(fdt_property(b_, name, data, len));
+	}
 	void u32(const char *name, uint32_t v) { check(fdt_property_u32(b_, name, v)); }
 	void reg64(const char *name, uint64_t base, uint64_t size)
 	{

@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-namespace vmm {
+namespace vmm
+{
 
 struct MachineLayout {
 	uint64_t ram_base, ram_size;

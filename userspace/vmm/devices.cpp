@@ -3,9 +3,11 @@
 
 #include <unistd.h>
 
-namespace vmm {
+namespace vmm
+{
 
-namespace {
+namespace
+{
 // PL011 register offsets and flag bits (ARM DDI 0183).
 constexpr uint64_t uartdr = 0x000, uartfr = 0x018, periph_id0 = 0xfe0;
 constexpr uint32_t fr_rxfe = 1u << 4, fr_txfe = 1u << 7;

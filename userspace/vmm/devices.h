@@ -9,11 +9,13 @@
 
 #include "avcpu/mmio_bus.h"
 
-namespace vmm {
+namespace vmm
+{
 
 // ARM PrimeCell UART (PL011), enough for polled console I/O: DR, FR, the control
 // registers kept as written, and the identification registers drivers probe.
-class Pl011 final : public avcpu::MmioDevice {
+class Pl011 final : public avcpu::MmioDevice
+{
 public:
 	static constexpr uint64_t size = 0x1000;
 
@@ -33,7 +35,8 @@ private:
 };
 
 // avcpu,test-device: a 32-bit write at offset 0 ends the run with that exit status.
-class TestDevice final : public avcpu::MmioDevice {
+class TestDevice final : public avcpu::MmioDevice
+{
 public:
 	static constexpr uint64_t size = 0x1000;
 

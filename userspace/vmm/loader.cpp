@@ -10,9 +10,11 @@
 #include <iterator>
 #include <vector>
 
-namespace vmm {
+namespace vmm
+{
 
-namespace {
+namespace
+{
 
 std::string range_error(const char *what, uint64_t lo, uint64_t hi, const GuestRam &ram)
 {
@@ -105,7 +107,8 @@ bool load_guest(const std::string &path, const GuestRam &ram, uint64_t raw_load_
 	}
 	if (!inside(ram, raw_load_address, file.size())) {
 		error = "'" + path + "': " +
-			range_error("raw image", raw_load_address, raw_load_address + file.size(), ram);
+			range_error("raw image", raw_load_address, raw_load_address + file.size(),
+				    ram);
 		return false;
 	}
 	std::memcpy(ram.host + (raw_load_address - ram.base), file.data(), file.size());

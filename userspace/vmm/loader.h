@@ -6,7 +6,8 @@
 #include <cstdint>
 #include <string>
 
-namespace vmm {
+namespace vmm
+{
 
 struct GuestRam {
 	uint8_t *host;
@@ -15,7 +16,7 @@ struct GuestRam {
 
 struct Loaded {
 	uint64_t entry;
-	uint64_t low, high;	// what the image occupies
+	uint64_t low, high; // what the image occupies
 	bool elf;
 };
 

@@ -21,7 +21,8 @@
 #include "device_tree.h"
 #include "loader.h"
 
-namespace {
+namespace
+{
 
 // Exit statuses (sysexits.h where one fits), documented in --help.
 enum Status {
@@ -157,8 +158,9 @@ Options parse(int argc, char **argv)
 			if (!std::strcmp(optarg, "user"))
 				o.user_psci = true;
 			else if (std::strcmp(optarg, "kernel"))
-				fail(status_usage, std::string("--psci must be 'kernel' or 'user', not '") +
-							   optarg + "'");
+				fail(status_usage,
+				     std::string("--psci must be 'kernel' or 'user', not '") +
+					     optarg + "'");
 			break;
 		case opt_no_dtb:
 			o.dtb = false;
@@ -188,12 +190,13 @@ Options parse(int argc, char **argv)
 			fail(status_usage, std::string("option '") + argv[optind - 1] +
 						   "' needs a value (see --help)");
 		default:
-			fail(status_usage, std::string("unknown option '") + argv[optind - 1] +
-						   "' (see --help)");
+			fail(status_usage,
+			     std::string("unknown option '") + argv[optind - 1] + "' (see --help)");
 		}
 	}
 	if (optind == argc)
-		fail(status_usage, "no guest given (usage: avcpu-run [OPTION]... GUEST; see --help)");
+		fail(status_usage,
+		     "no guest given (usage: avcpu-run [OPTION]... GUEST; see --help)");
 	if (optind + 1 < argc)
 		fail(status_usage, std::string("unexpected argument '") + argv[optind + 1] + "'");
 	o.guest = argv[optind];
@@ -214,8 +217,9 @@ bool user_psci_call(avcpu::Vcpu &vcpu, const avcpu::exits::Hypercall &h,
 		return true;
 	case 0x8400000a: { // PSCI_FEATURES
 		uint32_t q = uint32_t(h.args[1]) & ~0x40000000u;
-		bool ok = q == 0x84000000 || q == 0x84000002 || q == 0x84000003 || q == 0x84000004 ||
-			  q == 0x84000006 || q == 0x84000008 || q == 0x84000009 || q == 0x8400000a;
+		bool ok = q == 0x84000000 || q == 0x84000002 || q == 0x84000003 ||
+			  q == 0x84000004 || q == 0x84000006 || q == 0x84000008 ||
+			  q == 0x84000009 || q == 0x8400000a;
 		vcpu.set_results(ok ? 0 : ~0ULL);
 		return true;
 	}
@@ -236,9 +240,10 @@ bool user_psci_call(avcpu::Vcpu &vcpu, const avcpu::exits::Hypercall &h,
 
 void print_summary(std::vector<avcpu::Vcpu> &vcpus, double wall_ms)
 {
-	static const char *names[] = {"none", "mmio", "mmio-no-syndrome", "hypercall", "exception",
-				      "interrupted", "sysreg", "system-event", "cpu-on", "cpu-off",
-				      "wfi"};
+	static const char *names[] = {"none",	   "mmio",	   "mmio-no-syndrome",
+				      "hypercall", "exception",	   "interrupted",
+				      "sysreg",	   "system-event", "cpu-on",
+				      "cpu-off",   "wfi"};
 	std::fprintf(stderr, "avcpu-run: summary after %.1f ms\n", wall_ms);
 	for (auto &v : vcpus) {
 		auto st = v.stats();
@@ -246,11 +251,12 @@ void print_summary(std::vector<avcpu::Vcpu> &vcpus, double wall_ms)
 			continue;
 		const auto &s = st.value();
 		auto u = [](__u64 n) { return static_cast<unsigned long long>(n); };
-		std::fprintf(stderr,
-			     "  vCPU %u: %.1f ms in the guest, %llu guest exits (%llu host interrupts, "
-			     "%llu WFI sleeps, %llu PSCI calls, %llu handled at EL2); to userspace:",
-			     v.id(), double(s.guest_ns) / 1e6, u(s.el2_exits), u(s.host_irqs),
-			     u(s.wfi_sleeps), u(s.psci_calls), u(s.sysreg_emulated));
+		std::fprintf(
+			stderr,
+			"  vCPU %u: %.1f ms in the guest, %llu guest exits (%llu host interrupts, "
+			"%llu WFI sleeps, %llu PSCI calls, %llu handled at EL2); to userspace:",
+			v.id(), double(s.guest_ns) / 1e6, u(s.el2_exits), u(s.host_irqs),
+			u(s.wfi_sleeps), u(s.psci_calls), u(s.sysreg_emulated));
 		for (unsigned r = 1; r < sizeof(names) / sizeof(names[0]); r++)
 			if (s.exits[r])
 				std::fprintf(stderr, " %s %llu", names[r], u(s.exits[r]));
@@ -264,12 +270,13 @@ int main(int argc, char **argv)
 {
 	Options o = parse(argc, argv);
 	if (access(o.guest.c_str(), R_OK))
-		fail(status_no_input, "cannot read guest '" + o.guest + "': " + std::strerror(errno));
+		fail(status_no_input,
+		     "cannot read guest '" + o.guest + "': " + std::strerror(errno));
 
 	auto dev = avcpu::Device::open(o.device);
 	if (!dev)
-		fail(status_unavailable, dev.error().message() + " (" + o.device +
-						 "; is avcpu.ko loaded?)");
+		fail(status_unavailable,
+		     dev.error().message() + " (" + o.device + "; is avcpu.ko loaded?)");
 	auto vm = dev.value().create_vm();
 	if (!vm)
 		fail(status_unavailable, vm.error().message());
@@ -292,22 +299,30 @@ int main(int argc, char **argv)
 
 	uint64_t dtb_addr = 0;
 	if (o.dtb || !o.dtb_out.empty()) {
-		vmm::MachineLayout layout{ram_base, ram_size, o.cpus, uart_base, vmm::Pl011::size,
-					  testdev_base, vmm::TestDevice::size, o.bootargs};
+		vmm::MachineLayout layout{ram_base,
+					  ram_size,
+					  o.cpus,
+					  uart_base,
+					  vmm::Pl011::size,
+					  testdev_base,
+					  vmm::TestDevice::size,
+					  o.bootargs};
 		auto blob = vmm::build_fdt(layout, error);
 		if (blob.empty())
 			fail(status_guest_fault, error);
 		// At the top of RAM, 2 MiB below its end, unless the image is there.
 		uint64_t at = ram_base + ram_size - (2 << 20);
 		if (loaded.high > at)
-			fail(status_bad_guest, "no room for the device tree above the image; use more --memory");
+			fail(status_bad_guest,
+			     "no room for the device tree above the image; use more --memory");
 		if (o.dtb) {
 			std::memcpy(ram.value().data() + (at - ram_base), blob.data(), blob.size());
 			dtb_addr = at;
 		}
 		if (!o.dtb_out.empty()) {
 			std::ofstream f(o.dtb_out, std::ios::binary);
-			f.write(reinterpret_cast<const char *>(blob.data()), std::streamsize(blob.size()));
+			f.write(reinterpret_cast<const char *>(blob.data()),
+				std::streamsize(blob.size()));
 			if (!f)
 				fail(status_usage, "cannot write '" + o.dtb_out + "'");
 		}
@@ -336,9 +351,8 @@ int main(int argc, char **argv)
 	avcpu::MmioBus bus;
 	vmm::Pl011 uart(STDOUT_FILENO);
 	avcpu::Runner *runner_ptr = nullptr;
-	vmm::TestDevice testdev([&](int code) {
-		runner_ptr->stop(avcpu::StopReason::requested, code & 0x3f, "");
-	});
+	vmm::TestDevice testdev(
+		[&](int code) { runner_ptr->stop(avcpu::StopReason::requested, code & 0x3f, ""); });
 	if (!bus.add(uart_base, vmm::Pl011::size, uart) ||
 	    !bus.add(testdev_base, vmm::TestDevice::size, testdev))
 		fail(status_guest_fault, "device layout overlaps");
@@ -365,9 +379,9 @@ int main(int argc, char **argv)
 
 	auto start = std::chrono::steady_clock::now();
 	avcpu::Outcome outcome = runner.run();
-	double wall_ms = std::chrono::duration<double, std::milli>(
-				 std::chrono::steady_clock::now() - start)
-				 .count();
+	double wall_ms =
+		std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+			.count();
 	if (o.summary)
 		print_summary(vcpus, wall_ms);
 
@@ -377,7 +391,9 @@ int main(int argc, char **argv)
 	case avcpu::StopReason::requested:
 		return outcome.exit_code;
 	case avcpu::StopReason::system_reset:
-		std::fprintf(stderr, "avcpu-run: the guest asked for a reset, which avcpu-run does not do\n");
+		std::fprintf(
+			stderr,
+			"avcpu-run: the guest asked for a reset, which avcpu-run does not do\n");
 		return status_reset;
 	default:
 		std::fprintf(stderr, "avcpu-run: %s\n", outcome.message.c_str());

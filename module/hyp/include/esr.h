@@ -6,7 +6,8 @@
 
 #include <stdint.h>
 
-namespace hyp {
+namespace hyp
+{
 
 // Exception classes (ESR_ELx.EC) avcpu distinguishes.
 enum class ExceptionClass : uint8_t {

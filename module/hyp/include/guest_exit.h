@@ -11,7 +11,8 @@
 #include "esr.h"
 #include "hyp_abi.h"
 
-namespace hyp {
+namespace hyp
+{
 
 // PSTATE values userspace and EL2 accept for a guest: AArch64 EL0t, EL1t or EL1h, and only
 // the flag bits EL1 can own (NZCV, DAIF, PAN, UAO, DIT, SSBS, BTYPE, SS, IL).
@@ -63,9 +64,8 @@ inline void decode_data_abort(avcpu_vcpu_ctx &ctx, uint64_t esr, uint64_t far, u
 	exit.far = far;
 	exit.hpfar = hpfar;
 	exit.ipa = fault_ipa(hpfar, far);
-	bool mmio = !da.stage1_walk() &&
-		    (is_translation_fault(da.status()) ||
-		     (is_permission_fault(da.status()) && da.write()));
+	bool mmio = !da.stage1_walk() && (is_translation_fault(da.status()) ||
+					  (is_permission_fault(da.status()) && da.write()));
 	if (!mmio) {
 		exit.reason = AVCPU_EXIT_EXCEPTION;
 		exit.data[0] = ctx.pc;
@@ -168,6 +168,8 @@ constexpr uint64_t id_hidden_bits(unsigned crm, unsigned op2)
 		return field(4) | field(8) | field(24) | field(28);
 	case 6 << 3 | 2: // ID_AA64ISAR2_EL1: GPA3, APA3
 		return field(8) | field(12);
+	case 7 << 3 | 1: // ID_AA64MMFR1_EL1: LO (limited ordering regions, not switched)
+		return field(16);
 	default:
 		return 0;
 	}
@@ -175,16 +177,17 @@ constexpr uint64_t id_hidden_bits(unsigned crm, unsigned op2)
 
 } // namespace hyp
 
-namespace hyp {
+namespace hyp
+{
 
 // What EL2 does with a trapped MSR/MRS or system instruction (EC 0x18).
 enum class SysregAction {
-	emulate_id,	// sanitised ID register read
-	emulate_mdscr,	// MDSCR_EL1 on the guest's own copy
-	raz_wi,		// debug registers: read as zero, writes ignored (no guest debug)
-	set_way,	// DC ISW/CSW/CISW: done as clean+invalidate, which never loses data
-	undef,		// a feature hidden from the guest: UNDEFINED, as on a CPU without it
-	exit,		// the host (userspace) decides
+	emulate_id,    // sanitised ID register read
+	emulate_mdscr, // MDSCR_EL1 on the guest's own copy
+	raz_wi,	       // debug registers: read as zero, writes ignored (no guest debug)
+	set_way,       // DC ISW/CSW/CISW: done as clean+invalidate, which never loses data
+	undef,	       // a feature hidden from the guest: UNDEFINED, as on a CPU without it
+	exit,	       // the host (userspace) decides
 };
 
 constexpr SysregAction classify_sysreg(SysRegAccess sr)
@@ -208,8 +211,10 @@ constexpr SysregAction classify_sysreg(SysRegAccess sr)
 		return SysregAction::undef;
 	if (op1 == 3 && crn == 13 && crm >= 2 && crm <= 7)
 		return SysregAction::undef;
-	// Pointer-authentication keys.
+	// Pointer-authentication keys; LORegions (HCR_EL2.TLOR).
 	if (op1 == 0 && crn == 2 && crm >= 1 && crm <= 3)
+		return SysregAction::undef;
+	if (op1 == 0 && crn == 10 && crm == 4)
 		return SysregAction::undef;
 	// MTE: TFSR_EL1, TFSRE0_EL1, RGSR_EL1, GCR_EL1.
 	if (op1 == 0 && ((crn == 5 && crm == 6 && op2 <= 1) ||
@@ -235,10 +240,10 @@ constexpr ExceptionEntry el1_exception_entry(uint64_t pstate, uint64_t vbar, uin
 {
 	uint64_t mode = pstate & 0x1f;
 	uint64_t offset = mode == 0x5 ? 0x200 : mode == 0x4 ? 0x000 : 0x400; // SPx, SP0, lower EL
-	uint64_t entry = 0x3c5; // EL1h, D, A, I, F masked
-	if (!(sctlr & (1ULL << 23)))	// SPAN clear: PAN is set on entry
+	uint64_t entry = 0x3c5;	     // EL1h, D, A, I, F masked
+	if (!(sctlr & (1ULL << 23))) // SPAN clear: PAN is set on entry
 		entry |= 1ULL << 22;
-	if (sctlr & (1ULL << 44))	// DSSBS: SSBS takes its value
+	if (sctlr & (1ULL << 44)) // DSSBS: SSBS takes its value
 		entry |= 1ULL << 12;
 	return {vbar + offset, entry};
 }

@@ -7,7 +7,8 @@
 
 #include "hyp_abi.h"
 
-namespace hyp {
+namespace hyp
+{
 
 // Laid out by entry.S: x0..x30 and a pad that keeps the stack 16-byte aligned.
 struct HostFrame {

@@ -69,7 +69,8 @@
 #define HYP_PCPU_HOST_CALLS	80
 #define HYP_PCPU_GUEST_CTX	88	/* non-zero while a guest runs: its avcpu_vcpu_ctx */
 #define HYP_PCPU_EL2_SP		96	/* EL2's stack while a guest runs */
-#define HYP_PCPU_SIZE		104
+#define HYP_PCPU_RUN_ACTIVE	104	/* guest state loaded: faults must not reach the host */
+#define HYP_PCPU_SIZE		112
 
 /* struct avcpu_vcpu_ctx: guest x0..x30 first, for the entry and exit assembly. */
 #define VCPU_CTX_X0		0
@@ -120,6 +121,7 @@ struct avcpu_hyp_percpu {
 	__u64 host_calls;
 	__u64 guest_ctx;
 	__u64 el2_sp;
+	__u64 run_active;
 };
 
 #define HYP_CHECK_OFFSET(type, field, value) \
@@ -147,6 +149,7 @@ HYP_CHECK_OFFSET(avcpu_hyp_percpu, fault_count, HYP_PCPU_FAULT_COUNT);
 HYP_CHECK_OFFSET(avcpu_hyp_percpu, host_calls, HYP_PCPU_HOST_CALLS);
 HYP_CHECK_OFFSET(avcpu_hyp_percpu, guest_ctx, HYP_PCPU_GUEST_CTX);
 HYP_CHECK_OFFSET(avcpu_hyp_percpu, el2_sp, HYP_PCPU_EL2_SP);
+HYP_CHECK_OFFSET(avcpu_hyp_percpu, run_active, HYP_PCPU_RUN_ACTIVE);
 static_assert(sizeof(struct avcpu_hyp_percpu) == HYP_PCPU_SIZE, "avcpu_hyp_percpu size");
 
 /* The EL1 system registers switched between host and guest, by index. */

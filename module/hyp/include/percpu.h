@@ -5,7 +5,8 @@
 #include "hyp_abi.h"
 #include "sysreg.h"
 
-namespace hyp {
+namespace hyp
+{
 
 inline avcpu_hyp_percpu &this_cpu()
 {

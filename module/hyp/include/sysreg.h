@@ -4,20 +4,21 @@
 
 #include <stdint.h>
 
-namespace hyp {
+namespace hyp
+{
 
-#define HYP_SYSREG(type, name)                                                   \
-	struct type {                                                            \
-		static uint64_t read()                                           \
-		{                                                                \
-			uint64_t v;                                              \
-			asm volatile("mrs %0, " #name : "=r"(v));                \
-			return v;                                                \
-		}                                                                \
-		static void write(uint64_t v)                                    \
-		{                                                                \
-			asm volatile("msr " #name ", %0" : : "r"(v) : "memory"); \
-		}                                                                \
+#define HYP_SYSREG(type, name)                                                                     \
+	struct type {                                                                              \
+		static uint64_t read()                                                             \
+		{                                                                                  \
+			uint64_t v;                                                                \
+			asm volatile("mrs %0, " #name : "=r"(v));                                  \
+			return v;                                                                  \
+		}                                                                                  \
+		static void write(uint64_t v)                                                      \
+		{                                                                                  \
+			asm volatile("msr " #name ", %0" : : "r"(v) : "memory");                   \
+		}                                                                                  \
 	}
 
 HYP_SYSREG(CurrentEl, CurrentEL);
@@ -34,14 +35,13 @@ HYP_SYSREG(HcrEl2, hcr_el2);
 #undef HYP_SYSREG
 
 // Any register by name, for the world switch's long lists.
-#define read_sysreg(name)                                          \
-	({                                                         \
-		uint64_t __v;                                      \
-		asm volatile("mrs %0, " #name : "=r"(__v));        \
-		__v;                                               \
+#define read_sysreg(name)                                                                          \
+	({                                                                                         \
+		uint64_t __v;                                                                      \
+		asm volatile("mrs %0, " #name : "=r"(__v));                                        \
+		__v;                                                                               \
 	})
-#define write_sysreg(v, name) \
-	asm volatile("msr " #name ", %0" : : "r"((uint64_t)(v)) : "memory")
+#define write_sysreg(v, name) asm volatile("msr " #name ", %0" : : "r"((uint64_t)(v)) : "memory")
 
 inline void isb()
 {

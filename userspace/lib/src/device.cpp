@@ -7,13 +7,14 @@
 #include <cstring>
 #include <utility>
 
-namespace avcpu {
+namespace avcpu
+{
 
-namespace {
+namespace
+{
 
 // ioctl() with a pointer argument.
-template <typename T>
-int ioctl_ptr(Kernel &k, int fd, unsigned long req, T *arg)
+template <typename T> int ioctl_ptr(Kernel &k, int fd, unsigned long req, T *arg)
 {
 	return k.ioctl(fd, req, reinterpret_cast<unsigned long>(arg));
 }
@@ -111,8 +112,8 @@ Result<Vcpu> Vm::create_vcpu(unsigned id)
 }
 
 Vcpu::Vcpu(Vcpu &&other) noexcept
-	: fd_(std::move(other.fd_)), id_(other.id_), run_(std::exchange(other.run_, nullptr)),
-	  run_size_(other.run_size_)
+    : fd_(std::move(other.fd_)), id_(other.id_), run_(std::exchange(other.run_, nullptr)),
+      run_size_(other.run_size_)
 {
 }
 

@@ -5,7 +5,8 @@
 #include <cstdio>
 #include <cstring>
 
-namespace avcpu {
+namespace avcpu
+{
 
 Exit decode_exit(const avcpu_run &run)
 {
@@ -23,7 +24,8 @@ Exit decode_exit(const avcpu_run &run)
 					     run.mmio_no_syndrome.phys_addr,
 					     run.mmio_no_syndrome.far};
 	case AVCPU_EXIT_HYPERCALL: {
-		exits::Hypercall h{uint16_t(run.hypercall.imm), {},
+		exits::Hypercall h{uint16_t(run.hypercall.imm),
+				   {},
 				   (run.hypercall.flags & AVCPU_HYPERCALL_SMC) != 0};
 		std::memcpy(h.args.data(), run.hypercall.args, sizeof(run.hypercall.args));
 		return h;
@@ -34,8 +36,8 @@ Exit decode_exit(const avcpu_run &run)
 	case AVCPU_EXIT_INTR:
 		return exits::Interrupted{};
 	case AVCPU_EXIT_SYSREG:
-		return exits::Sysreg{run.sysreg.op0, run.sysreg.op1, run.sysreg.crn,
-				     run.sysreg.crm, run.sysreg.op2, run.sysreg.rt,
+		return exits::Sysreg{run.sysreg.op0,	       run.sysreg.op1,	run.sysreg.crn,
+				     run.sysreg.crm,	       run.sysreg.op2,	run.sysreg.rt,
 				     run.sysreg.is_write != 0, run.sysreg.value};
 	case AVCPU_EXIT_SYSTEM_EVENT:
 		return exits::SystemEvent{run.system_event.type, run.system_event.reset_type,
@@ -51,33 +53,33 @@ Exit decode_exit(const avcpu_run &run)
 	}
 }
 
-namespace {
+namespace
+{
 
-template <class... Ts>
-struct Overloaded : Ts... {
+template <class... Ts> struct Overloaded : Ts... {
 	using Ts::operator()...;
 };
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
+template <class... Ts> Overloaded(Ts...) -> Overloaded<Ts...>;
 
 } // namespace
 
 const char *exit_name(const Exit &exit)
 {
-	return std::visit(Overloaded{
-				  [](const exits::Mmio &) { return "mmio"; },
-				  [](const exits::MmioNoSyndrome &) { return "mmio-no-syndrome"; },
-				  [](const exits::Hypercall &h) { return h.smc ? "smc" : "hypercall"; },
-				  [](const exits::Exception &) { return "exception"; },
-				  [](const exits::Interrupted &) { return "interrupted"; },
-				  [](const exits::Sysreg &) { return "sysreg"; },
-				  [](const exits::SystemEvent &) { return "system-event"; },
-				  [](const exits::CpuOn &) { return "cpu-on"; },
-				  [](const exits::CpuOff &) { return "cpu-off"; },
-				  [](const exits::Wfi &) { return "wfi"; },
-				  [](const exits::Unknown &) { return "unknown"; },
-			  },
-			  exit);
+	return std::visit(
+		Overloaded{
+			[](const exits::Mmio &) { return "mmio"; },
+			[](const exits::MmioNoSyndrome &) { return "mmio-no-syndrome"; },
+			[](const exits::Hypercall &h) { return h.smc ? "smc" : "hypercall"; },
+			[](const exits::Exception &) { return "exception"; },
+			[](const exits::Interrupted &) { return "interrupted"; },
+			[](const exits::Sysreg &) { return "sysreg"; },
+			[](const exits::SystemEvent &) { return "system-event"; },
+			[](const exits::CpuOn &) { return "cpu-on"; },
+			[](const exits::CpuOff &) { return "cpu-off"; },
+			[](const exits::Wfi &) { return "wfi"; },
+			[](const exits::Unknown &) { return "unknown"; },
+		},
+		exit);
 }
 
 std::string describe_exit(const Exit &exit)
@@ -86,12 +88,14 @@ std::string describe_exit(const Exit &exit)
 	std::visit(
 		Overloaded{
 			[&](const exits::Mmio &m) {
-				std::snprintf(buf, sizeof(buf), "mmio %s %#" PRIx64 " len %u%s%#" PRIx64,
-					      m.write ? "write" : "read", m.address, m.length,
-					      m.write ? " data " : "", m.write ? m.data : uint64_t(0));
+				std::snprintf(
+					buf, sizeof(buf), "mmio %s %#" PRIx64 " len %u%s%#" PRIx64,
+					m.write ? "write" : "read", m.address, m.length,
+					m.write ? " data " : "", m.write ? m.data : uint64_t(0));
 				if (!m.write)
-					std::snprintf(buf, sizeof(buf), "mmio read %#" PRIx64 " len %u",
-						      m.address, m.length);
+					std::snprintf(buf, sizeof(buf),
+						      "mmio read %#" PRIx64 " len %u", m.address,
+						      m.length);
 			},
 			[&](const exits::MmioNoSyndrome &m) {
 				std::snprintf(buf, sizeof(buf),
@@ -100,21 +104,24 @@ std::string describe_exit(const Exit &exit)
 			},
 			[&](const exits::Hypercall &h) {
 				std::snprintf(buf, sizeof(buf),
-					      "%s #%#x x0 %#" PRIx64 " x1 %#" PRIx64 " x2 %#" PRIx64,
-					      h.smc ? "smc" : "hvc", h.immediate, h.args[0], h.args[1],
-					      h.args[2]);
+					      "%s #%#x x0 %#" PRIx64 " x1 %#" PRIx64
+					      " x2 %#" PRIx64,
+					      h.smc ? "smc" : "hvc", h.immediate, h.args[0],
+					      h.args[1], h.args[2]);
 			},
 			[&](const exits::Exception &e) {
 				std::snprintf(buf, sizeof(buf),
-					      "exception esr %#" PRIx64 " pc %#" PRIx64 " far %#" PRIx64
-					      " pstate %#" PRIx64,
+					      "exception esr %#" PRIx64 " pc %#" PRIx64
+					      " far %#" PRIx64 " pstate %#" PRIx64,
 					      e.esr, e.pc, e.far, e.pstate);
 			},
-			[&](const exits::Interrupted &) { std::snprintf(buf, sizeof(buf), "interrupted"); },
+			[&](const exits::Interrupted &) {
+				std::snprintf(buf, sizeof(buf), "interrupted");
+			},
 			[&](const exits::Sysreg &s) {
 				std::snprintf(buf, sizeof(buf), "%s S%u_%u_C%u_C%u_%u x%u%s",
-					      s.write ? "msr" : "mrs", s.op0, s.op1, s.crn, s.crm, s.op2,
-					      s.rt, s.write ? " (written)" : "");
+					      s.write ? "msr" : "mrs", s.op0, s.op1, s.crn, s.crm,
+					      s.op2, s.rt, s.write ? " (written)" : "");
 			},
 			[&](const exits::SystemEvent &s) {
 				std::snprintf(buf, sizeof(buf), "system event %s",
@@ -122,8 +129,8 @@ std::string describe_exit(const Exit &exit)
 			},
 			[&](const exits::CpuOn &c) {
 				std::snprintf(buf, sizeof(buf),
-					      "cpu-on mpidr %#" PRIx64 " entry %#" PRIx64, c.target_mpidr,
-					      c.entry);
+					      "cpu-on mpidr %#" PRIx64 " entry %#" PRIx64,
+					      c.target_mpidr, c.entry);
 			},
 			[&](const exits::CpuOff &) { std::snprintf(buf, sizeof(buf), "cpu-off"); },
 			[&](const exits::Wfi &) { std::snprintf(buf, sizeof(buf), "wfi"); },

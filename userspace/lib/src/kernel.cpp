@@ -6,10 +6,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-namespace avcpu {
-namespace {
+namespace avcpu
+{
+namespace
+{
 
-class SystemKernel final : public Kernel {
+class SystemKernel final : public Kernel
+{
 public:
 	int open(const char *path, int flags) override { return ::open(path, flags); }
 	int close(int fd) override { return ::close(fd); }

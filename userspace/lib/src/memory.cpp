@@ -7,9 +7,11 @@
 
 #include <utility>
 
-namespace avcpu {
+namespace avcpu
+{
 
-namespace {
+namespace
+{
 constexpr size_t huge_page = 2UL << 20;
 }
 
@@ -44,8 +46,8 @@ Result<GuestMemory> GuestMemory::file(const std::string &path, size_t size)
 }
 
 GuestMemory::GuestMemory(GuestMemory &&other) noexcept
-	: map_(std::exchange(other.map_, nullptr)), map_size_(other.map_size_),
-	  data_(other.data_), size_(other.size_)
+    : map_(std::exchange(other.map_, nullptr)), map_size_(other.map_size_), data_(other.data_),
+      size_(other.size_)
 {
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "avcpu/mmio_bus.h"
 
-namespace avcpu {
+namespace avcpu
+{
 
 Status MmioBus::add(uint64_t base, uint64_t size, MmioDevice &device)
 {

@@ -7,9 +7,11 @@
 #include <cinttypes>
 #include <cstdio>
 
-namespace avcpu {
+namespace avcpu
+{
 
-namespace {
+namespace
+{
 
 constexpr int kick_signal = SIGUSR1;
 constexpr uint64_t smccc_not_supported = ~0ULL;
@@ -22,7 +24,8 @@ void install_kick_handler()
 {
 	static std::once_flag once;
 	std::call_once(once, [] {
-		struct sigaction sa {};
+		struct sigaction sa {
+		};
 		sa.sa_handler = ignore_signal;
 		sigemptyset(&sa.sa_mask);
 		sigaction(kick_signal, &sa, nullptr);
@@ -44,9 +47,13 @@ uint64_t default_mpidr(unsigned id)
 }
 
 Runner::Runner(std::vector<Vcpu> &vcpus, MmioBus &bus, RunnerHooks hooks)
-	: vcpus_(vcpus), bus_(bus), hooks_(std::move(hooks))
+    : vcpus_(vcpus), bus_(bus), hooks_(std::move(hooks))
 {
 	install_kick_handler();
+	for (auto &v : vcpus_) {
+		auto reg = v.reg(AVCPU_REG_MPIDR_EL1);
+		mpidrs_.push_back(reg ? reg.value() : default_mpidr(v.id()));
+	}
 }
 
 Runner::~Runner()
@@ -94,11 +101,9 @@ void Runner::kick_all()
 
 Vcpu *Runner::vcpu_by_mpidr(uint64_t mpidr)
 {
-	for (auto &v : vcpus_) {
-		auto reg = v.reg(AVCPU_REG_MPIDR_EL1);
-		if (reg && (reg.value() & 0xff00ffffffULL) == (mpidr & 0xff00ffffffULL))
-			return &v;
-	}
+	for (size_t i = 0; i < vcpus_.size(); i++)
+		if ((mpidrs_[i] & 0xff00ffffffULL) == (mpidr & 0xff00ffffffULL))
+			return &vcpus_[i];
 	return nullptr;
 }
 
@@ -134,8 +139,8 @@ bool Runner::handle(Vcpu &vcpu, const Exit &exit)
 					: bus_.read(m->address, m->length, value);
 		if (!claimed) {
 			stop(StopReason::unclaimed_mmio, 70,
-			     format("vCPU %u: MMIO %s of %u bytes at %#" PRIx64 ": no device there", id,
-				    m->write ? "write" : "read", m->length, m->address));
+			     format("vCPU %u: MMIO %s of %u bytes at %#" PRIx64 ": no device there",
+				    id, m->write ? "write" : "read", m->length, m->address));
 			return false;
 		}
 		if (!m->write)
@@ -168,7 +173,8 @@ bool Runner::handle(Vcpu &vcpu, const Exit &exit)
 		Vcpu *target = vcpu_by_mpidr(on->target_mpidr);
 		if (!target) {
 			vcpu.set_psci_result(psci_invalid_params);
-		} else if (auto ps = target->power_state(); ps && ps.value().state == AVCPU_POWER_ON) {
+		} else if (auto ps = target->power_state();
+			   ps && ps.value().state == AVCPU_POWER_ON) {
 			vcpu.set_psci_result(psci_already_on);
 		} else {
 			auto st = target->set_power(AVCPU_POWER_ON, true, on->entry, on->context);

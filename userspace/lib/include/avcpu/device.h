@@ -14,12 +14,14 @@
 #include "avcpu/kernel.h"
 #include "avcpu/result.h"
 
-namespace avcpu {
+namespace avcpu
+{
 
 class Vm;
 class Vcpu;
 
-class Device {
+class Device
+{
 public:
 	static constexpr const char *default_path = "/dev/avcpu";
 
@@ -40,7 +42,8 @@ private:
 	UniqueFd fd_;
 };
 
-class Vm {
+class Vm
+{
 public:
 	// AVCPU_SET_VM_CONFIG (AVCPU_VM_* flags), before any vCPU.
 	Status set_config(uint64_t flags);
@@ -63,7 +66,8 @@ private:
 	size_t run_size_;
 };
 
-class Vcpu {
+class Vcpu
+{
 public:
 	Vcpu(Vcpu &&other) noexcept;
 	Vcpu &operator=(Vcpu &&other) noexcept;
@@ -77,10 +81,10 @@ public:
 	Result<Exit> run();
 
 	// Answers for the last exit, applied by the next run().
-	void complete_read(uint64_t value);			// MMIO or system-register read
+	void complete_read(uint64_t value); // MMIO or system-register read
 	void set_results(uint64_t x0, uint64_t x1 = 0, uint64_t x2 = 0, uint64_t x3 = 0);
-	void refuse_sysreg();					// UNDEFINED in the guest
-	void set_psci_result(int64_t ret);			// userspace PSCI
+	void refuse_sysreg();		   // UNDEFINED in the guest
+	void set_psci_result(int64_t ret); // userspace PSCI
 
 	// Makes run() return Interrupted before entering the guest (see Runner::kick).
 	void request_exit(bool on = true);
@@ -101,7 +105,7 @@ public:
 private:
 	friend class Vm;
 	Vcpu(UniqueFd fd, unsigned id, avcpu_run *run, size_t run_size)
-		: fd_(std::move(fd)), id_(id), run_(run), run_size_(run_size)
+	    : fd_(std::move(fd)), id_(id), run_(run), run_size_(run_size)
 	{
 	}
 	UniqueFd fd_;

@@ -9,9 +9,11 @@
 
 #include <linux/avcpu.h>
 
-namespace avcpu {
+namespace avcpu
+{
 
-namespace exits {
+namespace exits
+{
 
 // A load or store outside guest memory. For a read, answer with Vcpu::complete_read().
 struct Mmio {
@@ -39,7 +41,8 @@ struct Exception {
 };
 
 // RUN ended before entering the guest (signal or immediate_exit).
-struct Interrupted {};
+struct Interrupted {
+};
 
 // MSR/MRS left to the VMM. Answer a read with Vcpu::complete_read() or refuse it with
 // Vcpu::refuse_sysreg().
@@ -59,10 +62,12 @@ struct SystemEvent {
 struct CpuOn {
 	uint64_t target_mpidr, entry, context;
 };
-struct CpuOff {};
+struct CpuOff {
+};
 
 // WFI, with AVCPU_VM_WFI_EXIT.
-struct Wfi {};
+struct Wfi {
+};
 
 // A reason this library does not know (a newer kernel).
 struct Unknown {
@@ -71,10 +76,9 @@ struct Unknown {
 
 } // namespace exits
 
-using Exit = std::variant<exits::Mmio, exits::MmioNoSyndrome, exits::Hypercall,
-			  exits::Exception, exits::Interrupted, exits::Sysreg,
-			  exits::SystemEvent, exits::CpuOn, exits::CpuOff, exits::Wfi,
-			  exits::Unknown>;
+using Exit = std::variant<exits::Mmio, exits::MmioNoSyndrome, exits::Hypercall, exits::Exception,
+			  exits::Interrupted, exits::Sysreg, exits::SystemEvent, exits::CpuOn,
+			  exits::CpuOff, exits::Wfi, exits::Unknown>;
 
 // The exit the run struct describes.
 Exit decode_exit(const avcpu_run &run);

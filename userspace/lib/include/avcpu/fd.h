@@ -6,14 +6,16 @@
 
 #include "avcpu/kernel.h"
 
-namespace avcpu {
+namespace avcpu
+{
 
-class UniqueFd {
+class UniqueFd
+{
 public:
 	UniqueFd() = default;
 	UniqueFd(Kernel &kernel, int fd) : kernel_(&kernel), fd_(fd) {}
 	UniqueFd(UniqueFd &&other) noexcept
-		: kernel_(other.kernel_), fd_(std::exchange(other.fd_, -1))
+	    : kernel_(other.kernel_), fd_(std::exchange(other.fd_, -1))
 	{
 	}
 	UniqueFd &operator=(UniqueFd &&other) noexcept

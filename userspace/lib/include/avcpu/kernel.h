@@ -5,9 +5,11 @@
 
 #include <cstddef>
 
-namespace avcpu {
+namespace avcpu
+{
 
-class Kernel {
+class Kernel
+{
 public:
 	virtual ~Kernel() = default;
 	// Each returns what the system call returns (-1 with errno set on failure).

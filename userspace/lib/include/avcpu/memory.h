@@ -8,9 +8,11 @@
 
 #include "avcpu/result.h"
 
-namespace avcpu {
+namespace avcpu
+{
 
-class GuestMemory {
+class GuestMemory
+{
 public:
 	// Anonymous memory, 2 MiB-aligned; huge asks for transparent huge pages.
 	static Result<GuestMemory> anonymous(size_t size, bool huge = false);
@@ -28,7 +30,7 @@ public:
 
 private:
 	GuestMemory(void *map, size_t map_size, uint8_t *data, size_t size)
-		: map_(map), map_size_(map_size), data_(data), size_(size)
+	    : map_(map), map_size_(map_size), data_(data), size_(size)
 	{
 	}
 	void *map_ = nullptr;

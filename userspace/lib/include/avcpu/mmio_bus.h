@@ -9,9 +9,11 @@
 
 #include "avcpu/result.h"
 
-namespace avcpu {
+namespace avcpu
+{
 
-class MmioDevice {
+class MmioDevice
+{
 public:
 	virtual ~MmioDevice() = default;
 	virtual const char *name() const = 0;
@@ -20,7 +22,8 @@ public:
 	virtual void write(uint64_t offset, unsigned length, uint64_t value) = 0;
 };
 
-class MmioBus {
+class MmioBus
+{
 public:
 	// EEXIST if the range overlaps a registered one, EINVAL if empty or wrapping.
 	Status add(uint64_t base, uint64_t size, MmioDevice &device);

@@ -9,22 +9,20 @@
 #include <utility>
 #include <variant>
 
-namespace avcpu {
+namespace avcpu
+{
 
 // What went wrong: which operation, and the errno it returned.
 struct Error {
 	std::string_view operation;
 	int error = 0;
 
-	std::string message() const
-	{
-		return std::string(operation) + ": " + std::strerror(error);
-	}
+	std::string message() const { return std::string(operation) + ": " + std::strerror(error); }
 };
 
 // A value or an Error. The library never throws and never exits: callers decide.
-template <typename T>
-class [[nodiscard]] Result {
+template <typename T> class [[nodiscard]] Result
+{
 public:
 	Result(T value) : state_(std::move(value)) {}
 	Result(Error error) : state_(error) {}
@@ -44,7 +42,8 @@ private:
 };
 
 // An operation that returns nothing on success.
-class [[nodiscard]] Status {
+class [[nodiscard]] Status
+{
 public:
 	Status() = default;
 	Status(Error error) : error_(error) {}

@@ -16,16 +16,17 @@
 #include "avcpu/exit.h"
 #include "avcpu/mmio_bus.h"
 
-namespace avcpu {
+namespace avcpu
+{
 
 enum class StopReason {
 	running,
-	system_off,	 // PSCI SYSTEM_OFF
-	system_reset,	 // PSCI SYSTEM_RESET / RESET2
-	requested,	 // stop() from a device or the VMM (e.g. a test device's exit code)
-	unclaimed_mmio,	 // an access no device claims
-	guest_fault,	 // an exception nothing handled, an undecodable MMIO access
-	error,		 // a system call failed
+	system_off,	// PSCI SYSTEM_OFF
+	system_reset,	// PSCI SYSTEM_RESET / RESET2
+	requested,	// stop() from a device or the VMM (e.g. a test device's exit code)
+	unclaimed_mmio, // an access no device claims
+	guest_fault,	// an exception nothing handled, an undecodable MMIO access
+	error,		// a system call failed
 };
 
 struct Outcome {
@@ -44,7 +45,8 @@ struct RunnerHooks {
 	std::function<void(const Vcpu &, const Exit &)> trace;
 };
 
-class Runner {
+class Runner
+{
 public:
 	Runner(std::vector<Vcpu> &vcpus, MmioBus &bus, RunnerHooks hooks = {});
 	Runner(const Runner &) = delete;
@@ -67,6 +69,9 @@ private:
 	Vcpu *vcpu_by_mpidr(uint64_t mpidr);
 
 	std::vector<Vcpu> &vcpus_;
+	// Read before the threads start: a vCPU's registers cannot be read while its thread
+	// sits in RUN (powered off, say), which is exactly when CPU_ON needs its MPIDR.
+	std::vector<uint64_t> mpidrs_;
 	MmioBus &bus_;
 	RunnerHooks hooks_;
 	std::vector<std::thread> threads_;

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+// A fake /dev/avcpu for host unit tests of libavcpu: VMs and vCPUs are numbers, RUN
+// plays back a script of exits per vCPU and otherwise waits to be kicked.
+#pragma once
+
+#include <sys/mman.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <linux/avcpu.h>
+
+#include "avcpu/kernel.h"
+
+class FakeKernel final : public avcpu::Kernel
+{
+public:
+	// Fills the run struct for the next exit of a vCPU.
+	using Step = std::function<void(avcpu_run &)>;
+
+	int fail_open = 0;				   // errno for open(), 0: succeed
+	int fail_create_vcpu = 0;			   // errno for AVCPU_CREATE_VCPU
+	std::map<int, std::deque<Step>> script;		   // by vCPU id
+	std::map<int, std::vector<uint64_t>> results_seen; // hypercall ret[0] at each RUN
+
+	int open(const char *, int) override
+	{
+		if (fail_open) {
+			errno = fail_open;
+			return -1;
+		}
+		return new_fd(Kind::device, -1);
+	}
+	int close(int fd) override
+	{
+		std::lock_guard g(lock_);
+		return fds_.erase(fd) ? 0 : (errno = EBADF, -1);
+	}
+	int ioctl(int fd, unsigned long req, unsigned long arg) override;
+	void *mmap(size_t length, int fd) override
+	{
+		std::lock_guard g(lock_);
+		auto it = fds_.find(fd);
+		if (it == fds_.end() || it->second.kind != Kind::vcpu) {
+			errno = ENODEV;
+			return MAP_FAILED;
+		}
+		void *p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		runs_[it->second.id] = static_cast<avcpu_run *>(p);
+		return p;
+	}
+	int munmap(void *addr, size_t length) override { return ::munmap(addr, length); }
+
+	size_t open_fds()
+	{
+		std::lock_guard g(lock_);
+		return fds_.size();
+	}
+
+private:
+	enum class Kind { device, vm, vcpu };
+	struct Fd {
+		Kind kind;
+		int id;
+	};
+	int new_fd(Kind kind, int id)
+	{
+		std::lock_guard g(lock_);
+		fds_[next_] = {kind, id};
+		return next_++;
+	}
+	int run(int id);
+
+	std::mutex lock_;
+	std::map<int, Fd> fds_;
+	std::map<int, avcpu_run *> runs_;
+	std::map<int, uint32_t> power_;
+	int next_ = 100;
+};
+
+inline int FakeKernel::ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	Fd f;
+	{
+		std::lock_guard g(lock_);
+		auto it = fds_.find(fd);
+		if (it == fds_.end()) {
+			errno = EBADF;
+			return -1;
+		}
+		f = it->second;
+	}
+	switch (req) {
+	case AVCPU_GET_API_VERSION:
+		return f.kind == Kind::device ? AVCPU_API_VERSION : (errno = ENOTTY, -1);
+	case AVCPU_GET_VCPU_MMAP_SIZE:
+		return 4096;
+	case AVCPU_CREATE_VM:
+		return new_fd(Kind::vm, 0);
+	case AVCPU_CREATE_VCPU:
+		if (fail_create_vcpu) {
+			errno = fail_create_vcpu;
+			return -1;
+		}
+		{
+			std::lock_guard g(lock_);
+			power_[int(arg)] = AVCPU_POWER_ON;
+		}
+		return new_fd(Kind::vcpu, int(arg));
+	case AVCPU_RUN:
+		return run(f.id);
+	case AVCPU_SET_POWER_STATE: {
+		std::lock_guard g(lock_);
+		power_[f.id] = reinterpret_cast<avcpu_power_state *>(arg)->state;
+		return 0;
+	}
+	case AVCPU_GET_POWER_STATE: {
+		std::lock_guard g(lock_);
+		std::memset(reinterpret_cast<void *>(arg), 0, sizeof(avcpu_power_state));
+		reinterpret_cast<avcpu_power_state *>(arg)->state = power_[f.id];
+		return 0;
+	}
+	case AVCPU_GET_ONE_REG: {
+		auto *one = reinterpret_cast<avcpu_one_reg *>(arg);
+		if (one->id != AVCPU_REG_MPIDR_EL1) {
+			errno = ENOENT;
+			return -1;
+		}
+		*reinterpret_cast<uint64_t *>(one->addr) = 0x80000000ULL | uint64_t(f.id);
+		return 0;
+	}
+	case AVCPU_SET_MEMORY_REGION:
+	case AVCPU_SET_VM_CONFIG:
+		return 0;
+	default:
+		errno = ENOTTY;
+		return -1;
+	}
+}
+
+// The next scripted exit, or, with none left, an interruptible wait like a guest that
+// never exits: returns EINTR once immediate_exit is set.
+inline int FakeKernel::run(int id)
+{
+	avcpu_run *r;
+	Step step;
+	{
+		std::lock_guard g(lock_);
+		r = runs_[id];
+		results_seen[id].push_back(r->hypercall.ret[0]);
+		auto &q = script[id];
+		if (!q.empty()) {
+			step = q.front();
+			q.pop_front();
+		}
+	}
+	if (step && !__atomic_load_n(&r->immediate_exit, __ATOMIC_SEQ_CST)) {
+		std::memset(r->padding, 0, sizeof(r->padding));
+		step(*r);
+		return 0;
+	}
+	while (!__atomic_load_n(&r->immediate_exit, __ATOMIC_SEQ_CST))
+		std::this_thread::sleep_for(std::chrono::milliseconds(1));
+	r->exit_reason = AVCPU_EXIT_INTR;
+	errno = EINTR;
+	return -1;
+}
