@@ -15,6 +15,7 @@
 
 #include "kselftest_harness.h"
 #include "avcpu_test_util.h"
+#include "avcpu_harness_util.h"
 #include "avcpu_exits_guest.h"
 #include "avcpu_vm_util.h"
 #include "avcpu_vm_guest.h"
@@ -60,19 +61,6 @@ FIXTURE_TEARDOWN(exits)
 		ASSERT_EQ((reason), self->t.run[(n)]->exit_reason)                \
 			TH_LOG("vCPU %d: exit %u", (n), self->t.run[(n)]->exit_reason); \
 	} while (0)
-
-static void expect_done(struct __test_metadata *_metadata, struct test_vm *t, int n)
-{
-	struct ucall uc;
-	uint32_t reason;
-	uint64_t cmd = test_vcpu_get_ucall(t, n, &uc, &reason);
-
-	if (cmd == UCALL_ABORT)
-		TH_LOG("guest assertion at line %llu: %#llx != %#llx",
-		       (unsigned long long)uc.args[0], (unsigned long long)uc.args[1],
-		       (unsigned long long)uc.args[2]);
-	ASSERT_EQ(UCALL_DONE, cmd) TH_LOG("exit reason %u", reason);
-}
 
 TEST_F(exits, sysreg_exits_completion_and_undef)
 {

@@ -17,6 +17,7 @@
 
 #include "kselftest_harness.h"
 #include "avcpu_test_util.h"
+#include "avcpu_harness_util.h"
 #include "avcpu_vm_guest.h"
 #include "avcpu_vm_util.h"
 
@@ -54,21 +55,6 @@ static void expect_mmio(struct __test_metadata *_metadata, struct test_vm *t, bo
 		memcpy(&got, run->mmio.data, sizeof(got));
 		EXPECT_EQ(data, got);
 	}
-}
-
-static void expect_done(struct __test_metadata *_metadata, struct test_vm *t, int n)
-{
-	struct ucall uc;
-	uint32_t reason;
-	uint64_t cmd = test_vcpu_get_ucall(t, n, &uc, &reason);
-
-	if (cmd == UCALL_ABORT)
-		TH_LOG("guest assertion at line %llu: %#llx != %#llx",
-		       (unsigned long long)uc.args[0], (unsigned long long)uc.args[1],
-		       (unsigned long long)uc.args[2]);
-	ASSERT_EQ(UCALL_DONE, cmd) TH_LOG("exit reason %u, mmio %#llx len %u write %u",
-		reason, (unsigned long long)t->run[n]->mmio.phys_addr, t->run[n]->mmio.len,
-		t->run[n]->mmio.is_write);
 }
 
 TEST_F(vm, mmio_writes_every_width)
