@@ -33,12 +33,23 @@ checkpatch() {
 }
 
 cxx_files() {
-	find userspace module/hyp \( -name '*.cpp' -o -name '*.h' \) \
+	find userspace module/hyp Documentation/examples \( -name '*.cpp' -o -name '*.h' \) \
 		! -path 'userspace/guests/*' ! -name hyp_abi.h ! -name hyp_image.h | sort
+}
+
+# clang-tidy (.clang-tidy) over the userspace C++, with a native compilation database.
+clang_tidy() {
+	cmake -S userspace -B "$build/tidy" -DAVCPU_HOST_TESTS=OFF \
+		-DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null || return 1
+	clang-tidy -p "$build/tidy" --quiet --extra-arg=-Wno-unknown-warning-option \
+		userspace/lib/src/*.cpp userspace/vmm/*.cpp userspace/tools/*.cpp \
+		Documentation/examples/*.cpp 2>&1 | grep -E '(warning|error):' && return 1
+	return 0
 }
 
 check "checkpatch (module/)" checkpatch
 check "clang-format (C++ in userspace/, module/hyp/)" clang-format --dry-run --Werror $(cxx_files)
+check "clang-tidy (userspace C++)" clang_tidy
 check "documentation builds (sphinx -W)" \
 	sphinx-build -W -q -b html Documentation "$build/docs"
 echo "lint: $passed passed, $failed failed"

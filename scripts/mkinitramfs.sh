@@ -37,7 +37,8 @@ for t in $(cd "$build/selftests" && ls | sort); do
 done
 [ -f "$top/selftests/settings" ] && cp "$top/selftests/settings" "$root/avcpu/selftests/"
 
-for f in "$build"/userspace-aarch64/tools/* "$build"/userspace-aarch64/vmm/avcpu-run; do
+for f in "$build"/userspace-aarch64/tools/* "$build"/userspace-aarch64/vmm/avcpu-run \
+	"$build"/userspace-aarch64/examples/minimal_vmm_*; do
 	[ -f "$f" ] && [ -x "$f" ] && cp "$f" "$root/usr/bin/"
 done
 if [ -d "$build/userspace-aarch64/guests" ]; then

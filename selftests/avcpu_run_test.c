@@ -21,61 +21,15 @@
 #define VMM "/usr/bin/avcpu-run"
 #define GUESTS "/avcpu/guests/"
 
-extern char **environ;
-
 struct result {
 	int status;		/* exit status, or 128 + signal */
 	char out[1 << 18];	/* stdout and stderr together (the start of it) */
 };
 
-/* Runs avcpu-run with argv (NULL-terminated, without argv[0]); kills it after 60 s. */
+/* Runs avcpu-run with args (NULL-terminated, without argv[0]). */
 static int vmm(struct result *r, const char *const *args)
 {
-	const char *argv[32] = { "avcpu-run" };
-	posix_spawn_file_actions_t fa;
-	int pipefd[2], i, wstatus;
-	size_t used = 0;
-	ssize_t n;
-	pid_t pid;
-	time_t deadline = time(NULL) + 60;
-
-	for (i = 0; args[i] && i < 30; i++)
-		argv[i + 1] = args[i];
-	if (pipe2(pipefd, O_CLOEXEC))
-		return -errno;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (posix_spawn(&pid, VMM, &fa, NULL, (char *const *)argv, environ))
-		return -errno;
-	posix_spawn_file_actions_destroy(&fa);
-	close(pipefd[1]);
-	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
-	for (;;) {
-		char sink[4096];
-
-		/* Past the buffer, keep draining so that the VMM never blocks on its output. */
-		if (used < sizeof(r->out) - 1)
-			n = read(pipefd[0], r->out + used, sizeof(r->out) - 1 - used);
-		else
-			n = read(pipefd[0], sink, sizeof(sink));
-		if (n > 0) {
-			if (used < sizeof(r->out) - 1)
-				used += n;
-			continue;
-		}
-		if (n == 0)
-			break;
-		if (time(NULL) > deadline)
-			kill(pid, SIGKILL);
-		usleep(2000);
-	}
-	r->out[used] = '\0';
-	close(pipefd[0]);
-	waitpid(pid, &wstatus, 0);
-	r->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-	return 0;
+	return avcpu_spawn(VMM, args, r->out, sizeof(r->out), &r->status);
 }
 
 #define RUN(r, ...) ASSERT_EQ(0, vmm((r), (const char *const[]){ __VA_ARGS__, NULL }))

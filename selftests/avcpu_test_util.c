@@ -2,6 +2,8 @@
 #include "avcpu_test_util.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <spawn.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +11,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *avcpu_module_path(void)
@@ -203,4 +207,58 @@ long avcpu_mem_free_kib(void)
 		return -1;
 	p = strstr(info, "MemFree:");
 	return p ? strtol(p + 8, NULL, 10) : -1;
+}
+
+extern char **environ;
+
+int avcpu_spawn(const char *path, const char *const *args, char *out, size_t len, int *status)
+{
+	const char *argv[32] = { path };
+	posix_spawn_file_actions_t fa;
+	int pipefd[2], i, wstatus;
+	time_t deadline = time(NULL) + 60;
+	size_t used = 0;
+	ssize_t n;
+	pid_t pid;
+
+	for (i = 0; args[i] && i < 30; i++)
+		argv[i + 1] = args[i];
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -errno;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	i = posix_spawn(&pid, path, &fa, NULL, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pipefd[1]);
+	if (i) {
+		close(pipefd[0]);
+		return -i;
+	}
+	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
+	for (;;) {
+		char sink[4096];
+
+		/* Past the buffer, keep draining so that the child never blocks on its output. */
+		if (used < len - 1)
+			n = read(pipefd[0], out + used, len - 1 - used);
+		else
+			n = read(pipefd[0], sink, sizeof(sink));
+		if (n > 0) {
+			if (used < len - 1)
+				used += n;
+			continue;
+		}
+		if (n == 0)
+			break;
+		if (time(NULL) > deadline)
+			kill(pid, SIGKILL);
+		usleep(2000);
+	}
+	out[used] = '\0';
+	close(pipefd[0]);
+	waitpid(pid, &wstatus, 0);
+	*status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+	return 0;
 }

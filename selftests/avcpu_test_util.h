@@ -57,6 +57,13 @@ const char *avcpu_cmdline_value(const char *word, char *buf, size_t len);
 /* Free memory in KiB (MemFree in /proc/meminfo), or -1. */
 long avcpu_mem_free_kib(void);
 /*
+ * Runs path with args (NULL-terminated, without argv[0]), stdin from /dev/null, stdout and
+ * stderr captured into out (the first len - 1 bytes; the rest is drained), killed after
+ * 60 s. *status is the exit status, or 128 + the signal. Returns 0 or -errno.
+ */
+int avcpu_spawn(const char *path, const char *const *args, char *out, size_t len, int *status);
+
+/*
  * kselftest_harness.h (6.1) runs a test body even when its fixture setup called SKIP():
  * fixtures that can skip start each test with this.
  */

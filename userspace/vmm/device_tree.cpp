@@ -60,7 +60,7 @@ std::string node(const char *name, uint64_t addr)
 
 std::vector<uint8_t> build_fdt(const MachineLayout &m, std::string &error)
 {
-	std::vector<uint8_t> blob(64 * 1024);
+	std::vector<uint8_t> blob(size_t{64} * 1024);
 	Writer w(blob);
 	const uint32_t clock_phandle = 1;
 

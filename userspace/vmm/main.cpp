@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -155,9 +156,9 @@ Options parse(int argc, char **argv)
 			o.load_addr = parse_number("--load-addr", optarg, ~0ULL);
 			break;
 		case opt_psci:
-			if (!std::strcmp(optarg, "user"))
+			if (std::strcmp(optarg, "user") == 0)
 				o.user_psci = true;
-			else if (std::strcmp(optarg, "kernel"))
+			else if (std::strcmp(optarg, "kernel") != 0)
 				fail(status_usage,
 				     std::string("--psci must be 'kernel' or 'user', not '") +
 					     optarg + "'");
@@ -266,7 +267,10 @@ void print_summary(std::vector<avcpu::Vcpu> &vcpus, double wall_ms)
 
 } // namespace
 
-int main(int argc, char **argv)
+namespace
+{
+
+int run_vmm(int argc, char **argv)
 {
 	Options o = parse(argc, argv);
 	if (access(o.guest.c_str(), R_OK))
@@ -397,6 +401,20 @@ int main(int argc, char **argv)
 		return status_reset;
 	default:
 		std::fprintf(stderr, "avcpu-run: %s\n", outcome.message.c_str());
+		return status_guest_fault;
+	}
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	// The library reports errors as values; what can still throw is the standard
+	// library running out of memory.
+	try {
+		return run_vmm(argc, argv);
+	} catch (const std::exception &e) {
+		std::fprintf(stderr, "avcpu-run: %s\n", e.what());
 		return status_guest_fault;
 	}
 }
