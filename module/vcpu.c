@@ -75,16 +75,6 @@ static const struct {
 	{ AVCPU_REG_CNTV_CVAL_EL0, VSYS_CNTV_CVAL },
 };
 
-/* Same rule as EL2's guest_pstate_valid(): AArch64 EL0t/EL1t/EL1h, EL1-owned flags only. */
-static bool avcpu_pstate_valid(u64 pstate)
-{
-	const u64 allowed = 0xf0000000ULL | BIT(24) | BIT(23) | BIT(22) | BIT(21) | BIT(20) |
-			    BIT(12) | (3ULL << 10) | (0xfULL << 6) | 0x1f;
-	u64 mode = pstate & 0x1f;
-
-	return !(pstate & ~allowed) && (mode == 0 || mode == 4 || mode == 5);
-}
-
 static u64 avcpu_default_mpidr(unsigned int id)
 {
 	/* Aff0 = id[3:0] (16 CPUs per cluster, as GICv3 targets lists), Aff1, Aff2 above. */
@@ -277,19 +267,16 @@ static void avcpu_report_exit(struct avcpu_vcpu *vcpu)
 		memcpy(run->hypercall.ret, &e->data[1], sizeof(run->hypercall.ret));
 		run->hypercall.flags = e->smc ? AVCPU_HYPERCALL_SMC : 0;
 		break;
-	case AVCPU_EXIT_SYSREG: {
-		u32 iss = e->esr & 0x1ffffff;
-
-		run->sysreg.op0 = (iss >> 20) & 3;
-		run->sysreg.op2 = (iss >> 17) & 7;
-		run->sysreg.op1 = (iss >> 14) & 7;
-		run->sysreg.crn = (iss >> 10) & 0xf;
-		run->sysreg.rt = (iss >> 5) & 0x1f;
-		run->sysreg.crm = (iss >> 1) & 0xf;
-		run->sysreg.is_write = !(iss & 1);
+	case AVCPU_EXIT_SYSREG:
+		run->sysreg.op0 = e->data[1];
+		run->sysreg.op1 = e->data[2];
+		run->sysreg.crn = e->data[3];
+		run->sysreg.crm = e->data[4];
+		run->sysreg.op2 = e->data[5];
+		run->sysreg.rt = e->data[6];
+		run->sysreg.is_write = e->data[7];
 		run->sysreg.value = e->data[0];
 		break;
-	}
 	default:
 		reason = AVCPU_EXIT_EXCEPTION;
 		run->exception.esr = e->esr;
@@ -475,7 +462,7 @@ static long avcpu_set_regs(struct avcpu_vcpu *vcpu, const void __user *arg)
 
 	if (copy_from_user(&regs, arg, sizeof(regs)))
 		return -EFAULT;
-	if (!avcpu_pstate_valid(regs.pstate) || regs.reserved)
+	if (!avcpu_guest_pstate_valid(regs.pstate) || regs.reserved)
 		return -EINVAL;
 	memcpy(ctx->x, regs.x, sizeof(regs.x));
 	ctx->sp_el0 = regs.sp_el0;

@@ -207,9 +207,7 @@ bool handle_sysreg(avcpu_vcpu_ctx &ctx, uint64_t esr)
 		inject_undef(ctx);
 		return true;
 	case SysregAction::exit:
-		ctx.exit.reason = AVCPU_EXIT_SYSREG;
-		ctx.exit.esr = esr;
-		ctx.exit.data[0] = sr.read() ? 0 : read_xreg(ctx, sr.reg());
+		decode_sysreg_exit(ctx, esr);
 		return false;
 	}
 	ctx.stats.sysreg_emulated++;

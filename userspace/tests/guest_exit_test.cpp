@@ -195,3 +195,23 @@ TEST(Smc, PsciIdsAndPolicy)
 }
 
 } // namespace
+
+namespace
+{
+
+TEST(DecodeSysregExit, FieldsAndWrittenValue)
+{
+	auto ctx = make_ctx();
+	ctx.x[9] = 0x5151;
+	// MSR ACTLR_EL1, x9: op0 3, op1 0, CRn 1, CRm 0, op2 1, a write.
+	decode_sysreg_exit(ctx, esr_of(0x18, sys_iss(3, 0, 1, 0, 1, 9, false)));
+	EXPECT_EQ(AVCPU_EXIT_SYSREG, int(ctx.exit.reason));
+	const uint64_t expect[8] = {0x5151, 3, 0, 1, 0, 1, 9, 1};
+	for (unsigned i = 0; i < 8; i++)
+		EXPECT_EQ(expect[i], ctx.exit.data[i]) << "data[" << i << "]";
+	decode_sysreg_exit(ctx, esr_of(0x18, sys_iss(3, 3, 14, 2, 1, 31, true)));
+	EXPECT_EQ(0u, ctx.exit.data[0]) << "a read carries no value";
+	EXPECT_EQ(0u, ctx.exit.data[7]);
+}
+
+} // namespace

@@ -14,19 +14,9 @@
 namespace hyp
 {
 
-// PSTATE values userspace and EL2 accept for a guest: AArch64 EL0t, EL1t or EL1h, and only
-// the flag bits EL1 can own (NZCV, DAIF, PAN, UAO, DIT, SSBS, BTYPE, SS, IL).
-constexpr uint64_t pstate_mode_mask = 0x1f;
-constexpr uint64_t pstate_allowed_bits = 0xf0000000ULL /* NZCV */ | (1ULL << 24) /* DIT */ |
-					 (1ULL << 23) /* UAO */ | (1ULL << 22) /* PAN */ |
-					 (1ULL << 21) /* SS */ | (1ULL << 20) /* IL */ |
-					 (1ULL << 12) /* SSBS */ | (3ULL << 10) /* BTYPE */ |
-					 (0xfULL << 6) /* DAIF */ | pstate_mode_mask;
-
-constexpr bool guest_pstate_valid(uint64_t pstate)
+inline bool guest_pstate_valid(uint64_t pstate)
 {
-	uint64_t mode = pstate & pstate_mode_mask;
-	return !(pstate & ~pstate_allowed_bits) && (mode == 0x0 || mode == 0x4 || mode == 0x5);
+	return avcpu_guest_pstate_valid(pstate);
 }
 
 // The register an instruction names as Rt/SRT: 31 is XZR for these accesses.
@@ -120,6 +110,25 @@ inline void complete_sysreg(avcpu_vcpu_ctx &ctx, uint64_t value)
 	if (sr.read() && sr.reg() != 31)
 		ctx.x[sr.reg()] = value;
 	ctx.pc += 4;
+}
+
+// Fills ctx.exit for an MSR/MRS left to the host: [0] the value written, [1..5] op0, op1,
+// CRn, CRm, op2, [6] Rt, [7] 1 for a write.
+inline void decode_sysreg_exit(avcpu_vcpu_ctx &ctx, uint64_t esr)
+{
+	SysRegAccess sr{Syndrome{esr}.iss()};
+	avcpu_hyp_exit &exit = ctx.exit;
+
+	exit.reason = AVCPU_EXIT_SYSREG;
+	exit.esr = esr;
+	exit.data[0] = sr.read() ? 0 : read_xreg(ctx, sr.reg());
+	exit.data[1] = sr.op0();
+	exit.data[2] = sr.op1();
+	exit.data[3] = sr.crn();
+	exit.data[4] = sr.crm();
+	exit.data[5] = sr.op2();
+	exit.data[6] = sr.reg();
+	exit.data[7] = !sr.read();
 }
 
 // Fills ctx.exit for an HVC or SMC: its immediate and x0..x6. The PC is past the call

@@ -179,7 +179,7 @@ struct avcpu_hyp_exit {
 	/*
 	 * MMIO: [0] length, [1] is_write, [2] the value written.
 	 * MMIO_NO_SYNDROME: nothing more. HYPERCALL: [0] immediate, [1..7] x0..x6.
-	 * EXCEPTION: [0] PC, [1] PSTATE. SYSREG: the ESR has it all.
+	 * EXCEPTION: [0] PC, [1] PSTATE. SYSREG: see decode_sysreg_exit().
 	 */
 	__u64 data[8];
 };
@@ -210,6 +210,21 @@ struct avcpu_hyp_stats {
 };
 
 #define VCPU_CTX_MAGIC		0x5850435641435458ULL
+
+/*
+ * PSTATE a guest may have (SET_REGS at EL1, and again at EL2 before every entry):
+ * AArch64 EL0t, EL1t or EL1h, and only flags EL1 owns (NZCV, DIT, UAO, PAN, SS, IL, SSBS,
+ * BTYPE, DAIF). Anything else could enter the guest at EL2.
+ */
+#define AVCPU_GUEST_PSTATE_BITS	(0xf0000000ULL | (0x1fULL << 20) | (1ULL << 12) | \
+				 (3ULL << 10) | (0xfULL << 6) | 0x1fULL)
+
+static inline int avcpu_guest_pstate_valid(__u64 pstate)
+{
+	__u64 mode = pstate & 0x1f;
+
+	return !(pstate & ~AVCPU_GUEST_PSTATE_BITS) && (mode == 0x0 || mode == 0x4 || mode == 0x5);
+}
 
 /*
  * A vCPU's state at EL2: one page, identity-mapped at EL2 while the vCPU exists. FP/SIMD
