@@ -16,7 +16,7 @@ HYP_BIN := $(BUILD)/hyp/hyp.bin
 MODULES := $(foreach k,$(KERNELS),$(BUILD)/kmod-$(k)/avcpu.ko)
 
 .DEFAULT_GOAL := all
-.PHONY: all setup hyp modules userspace selftests host-tests check test run lint docs clean \
+.PHONY: all setup hyp modules userspace selftests host-tests check test run bench lint docs clean \
 	distclean install uninstall dkms-module dkms-install hyp-image userspace-build FORCE
 
 all: modules userspace selftests host-tests
@@ -79,6 +79,11 @@ test: all
 
 run: all
 	@bash scripts/demo.sh $(QEMU_OPTS)
+
+# Exit costs under avcpu, KVM nVHE and KVM VHE in the same QEMU machine, side by side
+# (build/bench/results.md). Not part of make test: figures are claimed from here only.
+bench: all
+	@bash scripts/bench.sh
 
 # checkpatch on the module, clang-format on the C++, the documentation with -W.
 lint: $(SETUP_STAMP)

@@ -111,6 +111,28 @@ TRACE_EVENT(avcpu_psci,
 		  __entry->a1, __entry->ret)
 );
 
+/* AVCPU_IRQ_LINE changed a line: type and number as in struct avcpu_irq_level. */
+TRACE_EVENT(avcpu_irq_line,
+	TP_PROTO(unsigned int vmid, unsigned int vcpu, u32 type, u32 num, u32 level),
+	TP_ARGS(vmid, vcpu, type, num, level),
+	TP_STRUCT__entry(
+		__field(unsigned int, vmid)
+		__field(unsigned int, vcpu)
+		__field(u32, type)
+		__field(u32, num)
+		__field(u32, level)
+	),
+	TP_fast_assign(
+		__entry->vmid = vmid;
+		__entry->vcpu = vcpu;
+		__entry->type = type;
+		__entry->num = num;
+		__entry->level = level;
+	),
+	TP_printk("vm %u vcpu %u type %u irq %u level %u", __entry->vmid, __entry->vcpu,
+		  __entry->type, __entry->num, __entry->level)
+);
+
 #endif /* AVCPU_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

@@ -37,6 +37,10 @@ static long avcpu_dev_ioctl(struct file *file, unsigned int cmd, unsigned long a
 			return 0x10001;
 		case AVCPU_CAP_SMC_RANGES:
 			return AVCPU_SMC_MAX_RANGES;
+		case AVCPU_CAP_IRQ_LINE:
+			return BIT(AVCPU_IRQ_TYPE_CPU);
+		case AVCPU_CAP_VM_STATS:
+			return 1;
 		default:
 			return 0;
 		}

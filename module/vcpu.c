@@ -185,6 +185,12 @@ static bool avcpu_vcpu_has_work(struct avcpu_vcpu *vcpu)
 	       READ_ONCE(vcpu->run->immediate_exit);
 }
 
+/* A WFI ends on a pending interrupt even while PSTATE masks it (Arm ARM D1.6.2). */
+static bool avcpu_vcpu_irq_pending(struct avcpu_vcpu *vcpu)
+{
+	return READ_ONCE(vcpu->irq_lines) != 0;
+}
+
 /*
  * WFI (or PSCI CPU_SUSPEND): sleep until a kick, a signal, a power change or the guest's
  * virtual timer deadline. A timer that has already fired ends the wait at once.
@@ -194,16 +200,20 @@ static void avcpu_vcpu_wait(struct avcpu_vcpu *vcpu)
 	const struct avcpu_vcpu_ctx *ctx = vcpu->ctx;
 	u64 ctl = ctx->sys[VSYS_CNTV_CTL], cval = ctx->sys[VSYS_CNTV_CVAL], now, ns;
 
+	if (avcpu_vcpu_irq_pending(vcpu))
+		return;
 	vcpu->stats.wfi_sleeps++;
 	if ((ctl & 3) == 1) { /* ENABLE set, IMASK clear */
 		now = read_sysreg(cntpct_el0) - ctx->cntvoff;
 		if (cval <= now)
 			return;
 		ns = mul_u64_u64_div_u64(cval - now, NSEC_PER_SEC, read_sysreg(cntfrq_el0));
-		wait_event_interruptible_hrtimeout(vcpu->wq, avcpu_vcpu_has_work(vcpu),
+		wait_event_interruptible_hrtimeout(vcpu->wq, avcpu_vcpu_has_work(vcpu) ||
+							   avcpu_vcpu_irq_pending(vcpu),
 						   ns_to_ktime(ns));
 	} else {
-		wait_event_interruptible(vcpu->wq, avcpu_vcpu_has_work(vcpu));
+		wait_event_interruptible(vcpu->wq, avcpu_vcpu_has_work(vcpu) ||
+						   avcpu_vcpu_irq_pending(vcpu));
 	}
 	WRITE_ONCE(vcpu->wake, false);
 }
@@ -368,6 +378,7 @@ static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
 			*this_cpu_ptr(vm->last_vcpu_ran) = vcpu->id;
 		}
 		avcpu_fpsimd_load(&vcpu->fp);
+		vcpu->ctx->hcr = (vcpu->ctx->hcr & ~avcpu_irq_hcr_mask()) | avcpu_irq_hcr_bits(vcpu);
 		trace_avcpu_entry(vm->vmid, vcpu->id, vcpu->ctx->pc);
 		start = ktime_get_ns();
 		res = avcpu_hvc(AVCPU_HC_VCPU_RUN, virt_to_phys(vcpu->ctx), 0, 0, 0);
@@ -429,17 +440,6 @@ static long avcpu_set_power(struct avcpu_vcpu *vcpu, const void __user *arg)
 	return 0;
 }
 
-static long avcpu_get_stats(struct avcpu_vcpu *vcpu, void __user *arg)
-{
-	struct avcpu_vcpu_stats st = vcpu->stats;
-	const struct avcpu_hyp_stats *hs = &vcpu->ctx->stats;
-
-	st.el2_exits = READ_ONCE(hs->el2_exits);
-	st.smc_forwarded = READ_ONCE(hs->smc_forwarded);
-	st.sysreg_emulated = READ_ONCE(hs->sysreg_emulated) + READ_ONCE(hs->undef_injected);
-	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
-}
-
 static long avcpu_get_regs(struct avcpu_vcpu *vcpu, void __user *arg)
 {
 	const struct avcpu_vcpu_ctx *ctx = vcpu->ctx;
@@ -465,6 +465,9 @@ static long avcpu_set_regs(struct avcpu_vcpu *vcpu, const void __user *arg)
 	if (!avcpu_guest_pstate_valid(regs.pstate) || regs.reserved)
 		return -EINVAL;
 	memcpy(ctx->x, regs.x, sizeof(regs.x));
+	/* The registers are now exactly these: the last exit's completion is void. */
+	vcpu->pending = AVCPU_EXIT_NONE;
+	ctx->complete = VCPU_COMPLETE_NONE;
 	ctx->sp_el0 = regs.sp_el0;
 	ctx->pc = regs.pc;
 	ctx->pstate = regs.pstate;
@@ -566,7 +569,7 @@ static long avcpu_vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long 
 	case AVCPU_SET_POWER_STATE:
 		return avcpu_set_power(vcpu, uarg);
 	case AVCPU_GET_VCPU_STATS:
-		return avcpu_get_stats(vcpu, uarg);
+		return avcpu_vcpu_get_stats(vcpu, uarg);
 	}
 	if (mutex_lock_interruptible(&vcpu->lock))
 		return -EINTR;
@@ -620,6 +623,7 @@ static int avcpu_vcpu_release(struct inode *inode, struct file *file)
 	int cpu;
 
 	mutex_lock(&vm->lock);
+	avcpu_vm_stats_retire(vm, vcpu);
 	vm->vcpus[vcpu->id] = NULL;
 	/* A vCPU created later with this id must not look like the one that ran here. */
 	for_each_possible_cpu(cpu)

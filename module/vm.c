@@ -319,6 +319,10 @@ static long avcpu_vm_ioctl(struct file *file, unsigned int cmd, unsigned long ar
 		ret = avcpu_set_smc_policy(vm, (void __user *)arg);
 		mutex_unlock(&vm->lock);
 		return ret;
+	case AVCPU_IRQ_LINE:
+		return avcpu_irq_line(vm, (void __user *)arg);
+	case AVCPU_GET_VM_STATS:
+		return avcpu_vm_get_stats(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -2,6 +2,7 @@
 #ifndef AVCPU_VM_H
 #define AVCPU_VM_H
 
+#include <linux/atomic.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -41,6 +42,7 @@ struct avcpu_vm {
 	u64 config;			/* AVCPU_VM_* */
 	struct mm_struct *mm;		/* whose RLIMIT_MEMLOCK pinned pages count against */
 	struct avcpu_smc_policy smc;
+	struct avcpu_vcpu_stats retired_stats;	/* of vCPUs already closed */
 };
 
 struct avcpu_fpsimd {
@@ -57,7 +59,9 @@ struct avcpu_vcpu {
 	struct avcpu_fpsimd fp;
 	u32 pending;			/* the exit userspace is completing: AVCPU_EXIT_* */
 	u64 mpidr;			/* = ctx->vmpidr, readable while ctx is being reset */
-	struct avcpu_vcpu_stats stats;
+	struct avcpu_vcpu_stats stats;	/* updated by RUN's thread only */
+	unsigned long irq_lines;	/* bit AVCPU_IRQ_CPU_*: asserted lines (irq.c) */
+	atomic64_t irq_changes;
 
 	/* Power state (PSCI): changed by other vCPUs and ioctls while RUN sleeps. */
 	spinlock_t power_lock;
@@ -80,6 +84,17 @@ void avcpu_vcpu_set_power(struct avcpu_vcpu *vcpu, u32 state, bool reset, u64 en
 			  u64 context);
 /* Makes a vCPU leave the guest and look at its state again. */
 void avcpu_vcpu_kick(struct avcpu_vcpu *vcpu);
+
+/* irq.c: AVCPU_IRQ_LINE, and the HCR_EL2 bits the asserted lines set. */
+long avcpu_irq_line(struct avcpu_vm *vm, const void __user *arg);
+u64 avcpu_irq_hcr_bits(const struct avcpu_vcpu *vcpu);
+u64 avcpu_irq_hcr_mask(void);
+
+/* stats.c */
+void avcpu_vcpu_stats_read(const struct avcpu_vcpu *vcpu, struct avcpu_vcpu_stats *st);
+long avcpu_vcpu_get_stats(const struct avcpu_vcpu *vcpu, void __user *arg);
+void avcpu_vm_stats_retire(struct avcpu_vm *vm, const struct avcpu_vcpu *vcpu);
+long avcpu_vm_get_stats(struct avcpu_vm *vm, void __user *arg);
 
 /* Guest physical address size from ID_AA64MMFR0_EL1.PARange, at most 48 bits. */
 unsigned int avcpu_ipa_bits(void);

@@ -14,11 +14,13 @@ usage() {
 	  --cpu MODEL            QEMU CPU model: max, cortex-a72, neoverse-n1, ... (default max)
 	  --smp N --mem MB       vCPUs and memory of the test machine (default 4, 2048)
 	  --el2 on|off           virtualization=on|off: EL2 present or not (default on)
-	  --kvm MODE             kvm-arm.mode=MODE (default none; nvhe or protected let KVM own EL2)
+	  --kvm MODE             kvm-arm.mode=MODE (default none; nvhe or protected let KVM own EL2;
+	                         "default" passes no mode: KVM's own choice, VHE with --vhe)
 	  --vhe                  drop id_aa64mmfr1.vh=0: a VHE-capable CPU runs the kernel at EL2
 	  --icount               -icount shift=0: deterministic instruction-counted time
 	  --run WHAT             selftests (default), demo, kexec (load avcpu, kexec into the
-	                         same kernel, run the selftests there) or shell
+	                         same kernel, run the selftests there), bench or shell
+	  --bench ARGS           for --run bench: BACKEND[,ITERATIONS[,REPEAT]] (avcpu or kvm)
 	  --tests LIST           comma-separated selftest binaries to run (default all)
 	  --test-timeout S       per test binary, inside the guest (default 300)
 	  --boot-timeout S       whole boot, on the host (default 1200)
@@ -29,7 +31,7 @@ usage() {
 	EOF2
 }
 
-kernel=6.12 cpu=max smp=4 mem=2048 el2=on kvm=none vhe=0 icount=0 run=selftests tests=
+kernel=6.12 cpu=max smp=4 mem=2048 el2=on kvm=none vhe=0 icount=0 run=selftests tests= bench=avcpu
 test_timeout=300 boot_timeout=1200 append= name= log= quiet=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -43,6 +45,7 @@ while [ $# -gt 0 ]; do
 	--icount) icount=1 ;;
 	--run) run=$2; shift ;;
 	--tests) tests=$2; shift ;;
+	--bench) bench=$2; shift ;;
 	--test-timeout) test_timeout=$2; shift ;;
 	--boot-timeout) boot_timeout=$2; shift ;;
 	--append) append=$2; shift ;;
@@ -68,10 +71,12 @@ initrd=$build/initramfs-$kernel.cpio.gz
 AVCPU_KEXEC=$([ "$run" = kexec ] && echo 1 || echo 0) \
 	bash "$top/scripts/mkinitramfs.sh" "$kernel" "$initrd"
 
-cmdline="console=ttyAMA0 panic=-1 kvm-arm.mode=$kvm"
+cmdline="console=ttyAMA0 panic=-1"
+[ "$kvm" = default ] || cmdline="$cmdline kvm-arm.mode=$kvm"
 [ $vhe -eq 1 ] || cmdline="$cmdline id_aa64mmfr1.vh=0"
 cmdline="$cmdline avcpu.run=$run avcpu.timeout=$test_timeout"
 [ -n "$tests" ] && cmdline="$cmdline avcpu.tests=$tests"
+[ "$run" = bench ] && cmdline="$cmdline avcpu.bench=$bench"
 [ -n "$append" ] && cmdline="$cmdline $append"
 
 qemu=(qemu-system-aarch64 -M "virt,virtualization=$el2,gic-version=3" -cpu "$cpu"

@@ -17,6 +17,7 @@
 #include "avcpu_test_util.h"
 #include "avcpu_harness_util.h"
 #include "avcpu_exits_guest.h"
+#include "avcpu_irq_guest.h"
 #include "avcpu_vm_util.h"
 #include "avcpu_vm_guest.h"
 
@@ -426,6 +427,54 @@ TEST_F_TIMEOUT(exits, kicks_1000_masked_spinning, 300)
 	}
 	TH_LOG("1000 kicks: mean %.3f ms, worst %.3f ms", total / 1000, worst);
 	EXPECT_LT(worst, 100);
+}
+
+/* Counts guest_isr_report's hypercalls up to its DONE ucall; -1 on anything else. */
+static int isr_reports_to_done(struct test_vm *t)
+{
+	struct ucall uc;
+	uint32_t reason;
+	int n = 0;
+
+	for (;;) {
+		uint64_t cmd = test_vcpu_get_ucall(t, 0, &uc, &reason);
+
+		if (cmd == UCALL_DONE)
+			return n;
+		if (cmd != UCALL_NONE || reason != AVCPU_EXIT_HYPERCALL ||
+		    t->run[0]->hypercall.imm != IRQ_ISR_IMM || n > 100)
+			return -1;
+		n++;
+	}
+}
+
+/*
+ * SET_REGS after an exit replaces the registers wholesale: the hypercall's ret (x0..x3)
+ * and the MMIO store's PC step are not applied on top of them.
+ */
+TEST_F(exits, set_regs_voids_the_pending_completion)
+{
+	struct avcpu_regs entry, regs;
+	struct avcpu_run *run;
+
+	RETURN_IF_SKIPPED();
+	ASSERT_EQ(0, test_vcpu_add(&self->t, 0, guest_isr_report, 3));
+	run = self->t.run[0];
+	ASSERT_EQ(0, ioctl(self->t.vcpu_fd[0], AVCPU_GET_REGS, &entry));
+
+	/* A hypercall exit whose ret would set count (x0) to a huge number... */
+	RUN_EXPECT(0, AVCPU_EXIT_HYPERCALL);
+	run->hypercall.ret[0] = 0xdead;
+	/* ...replaced by a restart of the function with count 1. */
+	regs = entry;
+	regs.x[0] = 1;
+	ASSERT_EQ(0, ioctl(self->t.vcpu_fd[0], AVCPU_SET_REGS, &regs));
+	ASSERT_EQ(1, isr_reports_to_done(&self->t));
+
+	/* The DONE ucall is an MMIO store; restart again, at the function's first instruction. */
+	regs.x[0] = 2;
+	ASSERT_EQ(0, ioctl(self->t.vcpu_fd[0], AVCPU_SET_REGS, &regs));
+	ASSERT_EQ(2, isr_reports_to_done(&self->t));
 }
 
 TEST_F(exits, stats_start_at_zero)

@@ -42,3 +42,34 @@ guest_secondary_entry:
 	mov	sp, x1
 	bl	guest_secondary
 1:	b	1b
+
+/*
+ * An EL1 vector table for interrupt tests: IRQ and FIQ entries report "hvc #0xe2" with
+ * x0 = ISR_EL1 and x2 = the vector offset, then return to the interrupted instruction
+ * (ELR_EL1 as it is: an interrupt is taken between instructions). The host acknowledges
+ * by deasserting the line before it answers. Every other entry is guest_vectors' report.
+ */
+	.text
+	.balign	2048
+	.globl	guest_irq_vectors
+guest_irq_vectors:
+	.irp	off, 0x000, 0x080, 0x100, 0x180, 0x200, 0x280, 0x300, 0x380, 0x400, 0x480, 0x500, 0x580, 0x600, 0x680, 0x700, 0x780
+	.balign	0x80
+	mov	x18, #\off
+	.if	((\off & 0x180) == 0x080) || ((\off & 0x180) == 0x100)
+	b	guest_irq_report
+	.else
+	b	guest_vector_report
+	.endif
+	.endr
+
+guest_irq_report:
+	stp	x0, x1, [sp, #-32]!
+	stp	x2, x3, [sp, #16]
+	mrs	x0, isr_el1
+	mrs	x1, elr_el1
+	mov	x2, x18
+	hvc	#0xe2
+	ldp	x2, x3, [sp, #16]
+	ldp	x0, x1, [sp], #32
+	eret

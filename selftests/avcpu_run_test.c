@@ -69,6 +69,7 @@ TEST_F(run, hello_raw_binary_and_summary)
 	EXPECT_OUT(&self->r, "Hello from an avcpu guest!");
 	EXPECT_OUT(&self->r, "ms in the guest");
 	EXPECT_OUT(&self->r, "to userspace: mmio");
+	EXPECT_OUT(&self->r, "VM: vCPUs 1, memory");
 }
 
 TEST_F_TIMEOUT(run, smp_four_vcpus_kernel_and_user_psci, 120)

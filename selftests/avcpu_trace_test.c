@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * avcpu's trace events through tracefs: a guest with known exits produces exactly one
- * avcpu_exit event per exit (besides host interrupts) and the matching detail events.
+ * avcpu_exit event per exit (besides host interrupts) and the matching detail events,
+ * interrupt-line changes included.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -67,6 +69,11 @@ TEST(one_event_per_exit)
 	t.run[0]->hypercall.ret[1] = 0xa1;
 	t.run[0]->hypercall.ret[2] = 0xa2;
 	t.run[0]->hypercall.ret[3] = 0xa3;
+	/* A line raised and lowered while the guest is out (it runs masked): two events. */
+	ASSERT_EQ(0, ioctl(t.fd, AVCPU_IRQ_LINE, &(struct avcpu_irq_level){
+		.irq = AVCPU_IRQ(AVCPU_IRQ_TYPE_CPU, 0, AVCPU_IRQ_CPU_FIQ), .level = 1 }));
+	ASSERT_EQ(0, ioctl(t.fd, AVCPU_IRQ_LINE, &(struct avcpu_irq_level){
+		.irq = AVCPU_IRQ(AVCPU_IRQ_TYPE_CPU, 0, AVCPU_IRQ_CPU_FIQ), .level = 0 }));
 	ASSERT_EQ(0, test_vcpu_run(&t, 0));
 	ASSERT_EQ(AVCPU_EXIT_HYPERCALL, t.run[0]->exit_reason);
 	ASSERT_EQ(UCALL_DONE, test_vcpu_get_ucall(&t, 0, &uc, &reason));
@@ -89,6 +96,9 @@ TEST(one_event_per_exit)
 	EXPECT_NE(NULL, strstr(trace, "hvc #0x1234 x0 0x100"));
 	EXPECT_NE(NULL, strstr(trace, "write 0xf000000 len 8"));
 	EXPECT_LE(3, count(trace, "avcpu_entry:"));
+	EXPECT_EQ(2, count(trace, "avcpu_irq_line:"));
+	EXPECT_NE(NULL, strstr(trace, "vcpu 0 type 0 irq 1 level 1"));
+	EXPECT_NE(NULL, strstr(trace, "vcpu 0 type 0 irq 1 level 0"));
 }
 
 TEST_HARNESS_MAIN

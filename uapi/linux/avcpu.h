@@ -8,7 +8,8 @@
  *   /dev/avcpu   AVCPU_GET_API_VERSION, AVCPU_CHECK_CAP, AVCPU_CREATE_VM,
  *                AVCPU_GET_VCPU_MMAP_SIZE
  *   VM fd        AVCPU_SET_MEMORY_REGION, AVCPU_CREATE_VCPU, AVCPU_GET_VCPU_MMAP_SIZE,
- *                AVCPU_TRANSLATE_GPA, AVCPU_SET_VM_CONFIG, AVCPU_SET_SMC_POLICY
+ *                AVCPU_TRANSLATE_GPA, AVCPU_SET_VM_CONFIG, AVCPU_SET_SMC_POLICY,
+ *                AVCPU_IRQ_LINE, AVCPU_GET_VM_STATS
  *   vCPU fd      AVCPU_RUN, AVCPU_GET_REGS, AVCPU_SET_REGS, AVCPU_GET_ONE_REG,
  *                AVCPU_SET_ONE_REG, AVCPU_GET_REG_LIST, AVCPU_GET_POWER_STATE,
  *                AVCPU_SET_POWER_STATE, AVCPU_GET_VCPU_STATS, mmap() of struct avcpu_run
@@ -39,6 +40,8 @@
 #define AVCPU_CAP_MAX_VMS	6	/* VMs at once (one VMID each) */
 #define AVCPU_CAP_PSCI_VERSION	7	/* in-kernel PSCI: (major << 16) | minor */
 #define AVCPU_CAP_SMC_RANGES	8	/* ranges in struct avcpu_smc_policy */
+#define AVCPU_CAP_IRQ_LINE	9	/* AVCPU_IRQ_LINE: bit n set = AVCPU_IRQ_TYPE n works */
+#define AVCPU_CAP_VM_STATS	10	/* AVCPU_GET_VM_STATS */
 
 /* VM fd */
 struct avcpu_memory_region {
@@ -101,6 +104,31 @@ struct avcpu_smc_policy {
 	struct avcpu_smc_range ranges[AVCPU_SMC_MAX_RANGES];
 };
 #define AVCPU_SET_SMC_POLICY	_IOW(AVCPUIO, 0x14, struct avcpu_smc_policy)
+
+/*
+ * Drives an interrupt line of the VM: level 1 asserts it, 0 deasserts it. Lines are
+ * level-sensitive and stay as set until changed, across RUNs and CPU_ON resets.
+ * irq = type << 24 | vCPU id << 16 | number.
+ *
+ * AVCPU_IRQ_TYPE_CPU: the vCPU's own IRQ (number 0) or FIQ (number 1) input, with no
+ * interrupt controller in between (HCR_EL2.VI/VF, Arm ARM D1.3.6 "Virtual interrupts").
+ * The guest takes it at its VBAR_EL1 when PSTATE.I/F allow; ISR_EL1 shows it pending
+ * either way; it ends a WFI. A device model acknowledges by deasserting the line.
+ * Controller-routed types (PPI, SPI) are reserved for the GIC model.
+ */
+struct avcpu_irq_level {
+	__u32 irq;
+	__u32 level;			/* 0 or 1 */
+};
+#define AVCPU_IRQ_TYPE_SHIFT	24
+#define AVCPU_IRQ_VCPU_SHIFT	16
+#define AVCPU_IRQ_TYPE_CPU	0
+#define AVCPU_IRQ_CPU_IRQ	0
+#define AVCPU_IRQ_CPU_FIQ	1
+#define AVCPU_IRQ(type, vcpu, num) \
+	(((__u32)(type) << AVCPU_IRQ_TYPE_SHIFT) | ((__u32)(vcpu) << AVCPU_IRQ_VCPU_SHIFT) | \
+	 (__u32)(num))
+#define AVCPU_IRQ_LINE		_IOW(AVCPUIO, 0x15, struct avcpu_irq_level)
 
 /* vCPU fd */
 struct avcpu_regs {
@@ -216,9 +244,24 @@ struct avcpu_vcpu_stats {
 	__u64 smc_forwarded;		/* SMCs forwarded to firmware */
 	__u64 sysreg_emulated;		/* system-register traps handled at EL2 */
 	__u64 guest_ns;			/* time in the guest, nanoseconds */
-	__u64 reserved[9];
+	__u64 irq_changes;		/* AVCPU_IRQ_LINE calls that changed one of its lines */
+	__u64 reserved[8];
 };
 #define AVCPU_GET_VCPU_STATS	_IOR(AVCPUIO, 0x28, struct avcpu_vcpu_stats)
+
+/*
+ * VM fd: counters since the VM was created. total sums struct avcpu_vcpu_stats over every
+ * vCPU the VM has had, closed ones included.
+ */
+struct avcpu_vm_stats {
+	__u64 vcpus;			/* vCPUs open now */
+	__u64 vcpus_created;		/* vCPUs ever created */
+	__u64 memory_slots;		/* memory slots in use */
+	__u64 memory_bytes;		/* guest memory they pin */
+	__u64 reserved[4];
+	struct avcpu_vcpu_stats total;
+};
+#define AVCPU_GET_VM_STATS	_IOR(AVCPUIO, 0x16, struct avcpu_vm_stats)
 
 /* Exit reasons (struct avcpu_run.exit_reason). */
 #define AVCPU_EXIT_NONE		0

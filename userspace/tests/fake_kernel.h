@@ -29,6 +29,7 @@ public:
 	int fail_create_vcpu = 0;			   // errno for AVCPU_CREATE_VCPU
 	std::map<int, std::deque<Step>> script;		   // by vCPU id
 	std::map<int, std::vector<uint64_t>> results_seen; // hypercall ret[0] at each RUN
+	std::vector<avcpu_irq_level> irq_levels;	   // every AVCPU_IRQ_LINE, in order
 
 	int open(const char *, int) override
 	{
@@ -140,6 +141,23 @@ inline int FakeKernel::ioctl(int fd, unsigned long req, unsigned long arg)
 	case AVCPU_SET_MEMORY_REGION:
 	case AVCPU_SET_VM_CONFIG:
 		return 0;
+	case AVCPU_IRQ_LINE: {
+		auto *l = reinterpret_cast<avcpu_irq_level *>(arg);
+		if (l->level > 1) {
+			errno = EINVAL;
+			return -1;
+		}
+		std::lock_guard g(lock_);
+		irq_levels.push_back(*l);
+		return 0;
+	}
+	case AVCPU_GET_VM_STATS: {
+		auto *st = reinterpret_cast<avcpu_vm_stats *>(arg);
+		std::lock_guard g(lock_);
+		*st = {};
+		st->total.irq_changes = irq_levels.size();
+		return 0;
+	}
 	default:
 		errno = ENOTTY;
 		return -1;

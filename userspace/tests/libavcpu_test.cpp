@@ -147,6 +147,25 @@ TEST(Device, ErrorsCarryErrnoAndOperation)
 	EXPECT_EQ("AVCPU_CREATE_VCPU", vcpu.error().operation);
 }
 
+TEST(Vm, CpuIrqLineEncodesTypeVcpuAndInput)
+{
+	FakeKernel k;
+	auto dev = Device::open("/dev/avcpu", k);
+	auto vm = dev.value().create_vm();
+	ASSERT_TRUE(vm.value().set_cpu_irq_line(3, AVCPU_IRQ_CPU_FIQ, true).ok());
+	ASSERT_TRUE(vm.value().set_cpu_irq_line(0, AVCPU_IRQ_CPU_IRQ, false).ok());
+	ASSERT_EQ(2u, k.irq_levels.size());
+	EXPECT_EQ(0x00030001u, k.irq_levels[0].irq);
+	EXPECT_EQ(1u, k.irq_levels[0].level);
+	EXPECT_EQ(0x00000000u, k.irq_levels[1].irq);
+	EXPECT_EQ(0u, k.irq_levels[1].level);
+	// A vCPU id that does not fit the field is refused before the kernel sees it.
+	auto bad = vm.value().set_cpu_irq_line(256, AVCPU_IRQ_CPU_IRQ, true);
+	EXPECT_EQ(EINVAL, bad.error().error);
+	EXPECT_EQ(2u, k.irq_levels.size());
+	EXPECT_EQ(2u, vm.value().stats().value().total.irq_changes);
+}
+
 TEST(Device, FdsAreClosed)
 {
 	FakeKernel k;

@@ -239,7 +239,7 @@ bool user_psci_call(avcpu::Vcpu &vcpu, const avcpu::exits::Hypercall &h,
 	}
 }
 
-void print_summary(std::vector<avcpu::Vcpu> &vcpus, double wall_ms)
+void print_summary(const avcpu::Vm &vm, std::vector<avcpu::Vcpu> &vcpus, double wall_ms)
 {
 	static const char *names[] = {"none",	   "mmio",	   "mmio-no-syndrome",
 				      "hypercall", "exception",	   "interrupted",
@@ -262,6 +262,19 @@ void print_summary(std::vector<avcpu::Vcpu> &vcpus, double wall_ms)
 			if (s.exits[r])
 				std::fprintf(stderr, " %s %llu", names[r], u(s.exits[r]));
 		std::fputc('\n', stderr);
+	}
+	if (auto vs = vm.stats()) {
+		const auto &s = vs.value();
+		unsigned long long to_user = 0;
+		for (auto n : s.total.exits)
+			to_user += n;
+		std::fprintf(stderr,
+			     "  VM: vCPUs %llu, memory %llu MiB in %llu slots, %llu guest exits, "
+			     "%llu to userspace\n",
+			     static_cast<unsigned long long>(s.vcpus),
+			     static_cast<unsigned long long>(s.memory_bytes >> 20),
+			     static_cast<unsigned long long>(s.memory_slots),
+			     static_cast<unsigned long long>(s.total.el2_exits), to_user);
 	}
 }
 
@@ -387,7 +400,7 @@ int run_vmm(int argc, char **argv)
 		std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
 			.count();
 	if (o.summary)
-		print_summary(vcpus, wall_ms);
+		print_summary(vm.value(), vcpus, wall_ms);
 
 	switch (outcome.reason) {
 	case avcpu::StopReason::system_off:

@@ -77,6 +77,26 @@ Status Vm::set_smc_policy(const std::vector<avcpu_smc_range> &ranges)
 	return {};
 }
 
+Status Vm::set_cpu_irq_line(unsigned vcpu_id, uint32_t input, bool level)
+{
+	avcpu_irq_level l{};
+	if (vcpu_id > 0xff || input > 0xffff)
+		return Error{"AVCPU_IRQ_LINE", EINVAL};
+	l.irq = AVCPU_IRQ(AVCPU_IRQ_TYPE_CPU, vcpu_id, input);
+	l.level = level ? 1 : 0;
+	if (ioctl_ptr(kernel(), fd(), AVCPU_IRQ_LINE, &l))
+		return last_error("AVCPU_IRQ_LINE");
+	return {};
+}
+
+Result<avcpu_vm_stats> Vm::stats() const
+{
+	avcpu_vm_stats st{};
+	if (ioctl_ptr(kernel(), fd(), AVCPU_GET_VM_STATS, &st))
+		return last_error("AVCPU_GET_VM_STATS");
+	return st;
+}
+
 Status Vm::map_memory(uint32_t slot, uint64_t gpa, void *host, uint64_t size, bool read_only)
 {
 	avcpu_memory_region r{};

@@ -55,6 +55,10 @@ public:
 	Status unmap_memory(uint32_t slot);
 	// AVCPU_CREATE_VCPU, with its run struct mapped.
 	Result<Vcpu> create_vcpu(unsigned id);
+	// AVCPU_IRQ_LINE: the IRQ or FIQ input (AVCPU_IRQ_CPU_*) of vCPU id, held at level.
+	Status set_cpu_irq_line(unsigned vcpu_id, uint32_t input, bool level);
+	// AVCPU_GET_VM_STATS.
+	Result<avcpu_vm_stats> stats() const;
 
 	int fd() const { return fd_.get(); }
 	Kernel &kernel() const { return fd_.kernel(); }
