@@ -16,7 +16,7 @@ HYP_BIN := $(BUILD)/hyp/hyp.bin
 MODULES := $(foreach k,$(KERNELS),$(BUILD)/kmod-$(k)/avcpu.ko)
 
 .DEFAULT_GOAL := all
-.PHONY: all setup hyp modules userspace selftests host-tests check test run bench lint docs clean \
+.PHONY: all setup hyp modules userspace selftests host-tests check test run bench fuzz lint docs clean \
 	distclean install uninstall dkms-module dkms-install hyp-image userspace-build FORCE
 
 all: modules userspace selftests host-tests
@@ -84,6 +84,11 @@ run: all
 # (build/bench/results.md). Not part of make test: figures are claimed from here only.
 bench: all
 	@bash scripts/bench.sh
+
+# The hostile-input campaign, FUZZ_SECONDS (300) per campaign per kernel, fresh seeds
+# (build/fuzz/summary.txt). make test runs a bounded, fixed-seed part (avcpu_fuzz_test).
+fuzz: all
+	@bash scripts/fuzz.sh
 
 # checkpatch on the module, clang-format on the C++, the documentation with -W.
 lint: $(SETUP_STAMP)

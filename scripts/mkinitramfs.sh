@@ -24,7 +24,8 @@ mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,avcpu/selftest
 cp "$cache/busybox/bin/busybox" "$root/bin/busybox"
 install -m 755 "$top/scripts/guest/init" "$root/init"
 install -m 755 "$top/scripts/guest/run-selftests.sh" "$root/avcpu/"
-install -m 755 "$top/scripts/guest/demo.sh" "$top/scripts/guest/bench.sh" "$root/avcpu/"
+install -m 755 "$top/scripts/guest/demo.sh" "$top/scripts/guest/bench.sh" \
+	"$top/scripts/guest/fuzz.sh" "$root/avcpu/"
 cp "$build/kmod-$tag/avcpu.ko" "$root/lib/modules/$kver/extra/"
 
 # Every selftest binary the selftests Makefile built, in a stable order.
@@ -38,7 +39,7 @@ done
 [ -f "$top/selftests/settings" ] && cp "$top/selftests/settings" "$root/avcpu/selftests/"
 
 for f in "$build"/userspace-aarch64/tools/* "$build"/userspace-aarch64/vmm/avcpu-run \
-	"$build"/userspace-aarch64/bench/avcpu-bench \
+	"$build"/userspace-aarch64/bench/avcpu-bench "$build"/userspace-aarch64/fuzz/avcpu-fuzz \
 	"$build"/userspace-aarch64/examples/minimal_vmm_*; do
 	[ -f "$f" ] && [ -x "$f" ] && cp "$f" "$root/usr/bin/"
 done

@@ -21,6 +21,7 @@ usage() {
 	  --run WHAT             selftests (default), demo, kexec (load avcpu, kexec into the
 	                         same kernel, run the selftests there), bench or shell
 	  --bench ARGS           for --run bench: BACKEND[,ITERATIONS[,REPEAT]] (avcpu or kvm)
+	  --fuzz ARGS            for --run fuzz: avcpu-fuzz's arguments, comma-separated
 	  --tests LIST           comma-separated selftest binaries to run (default all)
 	  --test-timeout S       per test binary, inside the guest (default 300)
 	  --boot-timeout S       whole boot, on the host (default 1200)
@@ -31,7 +32,7 @@ usage() {
 	EOF2
 }
 
-kernel=6.12 cpu=max smp=4 mem=2048 el2=on kvm=none vhe=0 icount=0 run=selftests tests= bench=avcpu
+kernel=6.12 cpu=max smp=4 mem=2048 el2=on kvm=none vhe=0 icount=0 run=selftests tests= bench=avcpu fuzz=
 test_timeout=300 boot_timeout=1200 append= name= log= quiet=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -46,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--run) run=$2; shift ;;
 	--tests) tests=$2; shift ;;
 	--bench) bench=$2; shift ;;
+	--fuzz) fuzz=$2; shift ;;
 	--test-timeout) test_timeout=$2; shift ;;
 	--boot-timeout) boot_timeout=$2; shift ;;
 	--append) append=$2; shift ;;
@@ -77,6 +79,7 @@ cmdline="console=ttyAMA0 panic=-1"
 cmdline="$cmdline avcpu.run=$run avcpu.timeout=$test_timeout"
 [ -n "$tests" ] && cmdline="$cmdline avcpu.tests=$tests"
 [ "$run" = bench ] && cmdline="$cmdline avcpu.bench=$bench"
+[ "$run" = fuzz ] && [ -n "$fuzz" ] && cmdline="$cmdline avcpu.fuzz=$fuzz"
 [ -n "$append" ] && cmdline="$cmdline $append"
 
 qemu=(qemu-system-aarch64 -M "virt,virtualization=$el2,gic-version=3" -cpu "$cpu"
