@@ -16,10 +16,10 @@ HYP_BIN := $(BUILD)/hyp/hyp.bin
 MODULES := $(foreach k,$(KERNELS),$(BUILD)/kmod-$(k)/avcpu.ko)
 
 .DEFAULT_GOAL := all
-.PHONY: all setup hyp modules userspace selftests host-tests check test run bench fuzz lint docs clean \
+.PHONY: all setup hyp modules userspace selftests host-tests host-fuzz check test run bench fuzz lint docs clean \
 	distclean install uninstall dkms-module dkms-install hyp-image userspace-build FORCE
 
-all: modules userspace selftests host-tests
+all: modules userspace selftests host-tests host-fuzz
 
 # Setup runs by itself when nothing was set up yet; `make setup` always re-checks (cheap).
 setup:
@@ -62,6 +62,14 @@ host-tests: $(SETUP_STAMP)
 	@cmake -S userspace -B $(BUILD)/userspace-host -DCMAKE_BUILD_TYPE=Debug \
 		-DAVCPU_HOST_TESTS=ON >/dev/null
 	@cmake --build $(BUILD)/userspace-host -j $(JOBS)
+
+# libFuzzer targets for the exit decoders and the guest loader (clang; userspace/fuzz/host).
+host-fuzz: $(SETUP_STAMP) userspace
+	@cmake -S userspace -B $(BUILD)/userspace-fuzz -DCMAKE_BUILD_TYPE=Debug \
+		-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DAVCPU_HOST_FUZZ=ON \
+		-DAVCPU_SEED_CORPUS="$(BUILD)/userspace-aarch64/guests/hello.elf;$(BUILD)/userspace-aarch64/guests/smp.elf" \
+		>/dev/null
+	@cmake --build $(BUILD)/userspace-fuzz -j $(JOBS)
 
 selftests: $(SETUP_STAMP)
 	@$(MAKE) --no-print-directory -C selftests OUTPUT=$(BUILD)/selftests \

@@ -25,6 +25,7 @@ for timing in icount wall; do
 	for c in "${configs[@]}"; do
 		read -r name backend opts <<<"$c"
 		extra=()
+		rm -f "$out/$timing-$name.log" "$out/$timing-$name.log.result"
 		[ "$timing" = icount ] && extra+=(--icount)
 		# shellcheck disable=SC2086
 		if ! bash "$top/scripts/qemu-run.sh" --kernel "$kernel" --cpu "$cpu" --smp 2 \

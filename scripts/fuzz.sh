@@ -16,14 +16,16 @@ status=0
 for k in $kernels; do
 	seed=$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')
 	name=fuzz-$k
+	rm -f "$out/$name.log" "$out/$name.log.result"
 	if ! bash "$top/scripts/qemu-run.sh" --kernel "$k" --cpu max --run fuzz \
 		--fuzz "--seed,$seed,--seconds,$seconds" --test-timeout $((seconds * 3)) \
 		--boot-timeout $((seconds * 3 + 300)) --name "$name" --log "$out/$name.log" --quiet; then
 		status=1
 	fi
 	{
-		echo "== kernel $k, seed $seed, $seconds s per campaign: $(cut -d' ' -f4 "$out/$name.log.result")"
-		grep -aE '^fuzz:' "$out/$name.log" | tr -d '\r'
+		verdict=$(cut -d' ' -f4- "$out/$name.log.result" 2>/dev/null || echo "FAIL (no result)")
+		echo "== kernel $k, seed $seed, $seconds s per campaign: $verdict"
+		grep -aE '^fuzz:' "$out/$name.log" 2>/dev/null | tr -d '\r'
 	} >>"$out/summary.txt"
 done
 cat "$out/summary.txt"

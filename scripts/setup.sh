@@ -37,6 +37,7 @@ host_pkgs=(
 	make gcc g++ gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu
 	qemu-system-arm cpio dwarves cmake libgtest-dev googletest bc xz-utils zstd
 	python3 kmod file libfdt-dev device-tree-compiler python3-sphinx clang-format clang-tidy perl
+	clang libclang-rt-14-dev dkms
 )
 
 apt_updated=0

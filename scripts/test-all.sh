@@ -50,6 +50,21 @@ else
 	record host-unit $((ht - hf - hs)) "$hf" "$hs" $v $(( $(date +%s) - t0 ))
 fi
 
+# Host fuzzers (libFuzzer with ASan/UBSan), a bounded run of each; the runs per second
+# they print are kept in the ctest log.
+echo "== host fuzzers"
+t0=$(date +%s)
+fuzz_out=$(cd "$build/userspace-fuzz" && ctest --output-on-failure -V 2>&1)
+fuzz_rc=$?
+echo "$fuzz_out" | grep -E 'stat::number_of_executed_units|Test +#|tests passed' || true
+read -r ff ft < <(echo "$fuzz_out" | sed -n 's/.* \([0-9]\+\) tests\? failed out of \([0-9]\+\).*/\1 \2/p')
+if [ -z "${ft:-}" ]; then
+	record host-fuzz 0 1 0 FAIL $(( $(date +%s) - t0 )) "ctest produced no summary"
+else
+	v=PASS; [ "$fuzz_rc" -eq 0 ] && [ "$ff" -eq 0 ] || v=FAIL
+	record host-fuzz $((ft - ff)) "$ff" 0 $v $(( $(date +%s) - t0 ))
+fi
+
 # Lint: checkpatch, clang-format, the documentation (scripts/lint.sh).
 echo "== lint"
 t0=$(date +%s)
