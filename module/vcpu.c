@@ -378,11 +378,25 @@ static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
 			*this_cpu_ptr(vm->last_vcpu_ran) = vcpu->id;
 		}
 		avcpu_fpsimd_load(&vcpu->fp);
+		/*
+		 * Interrupts stay off from the last look at pending work to the guest entry: a
+		 * kick (signal, line change, power change) after the look leaves its IPI
+		 * pending, and a pending physical interrupt makes the guest exit at once
+		 * (HCR_EL2.IMO), instead of the kick waiting for the next host tick.
+		 */
+		local_irq_disable();
+		if (avcpu_vcpu_has_work(vcpu) || signal_pending(current)) {
+			local_irq_enable();
+			preempt_enable();
+			kernel_neon_end();
+			continue;
+		}
 		vcpu->ctx->hcr = (vcpu->ctx->hcr & ~avcpu_irq_hcr_mask()) | avcpu_irq_hcr_bits(vcpu);
 		trace_avcpu_entry(vm->vmid, vcpu->id, vcpu->ctx->pc);
 		start = ktime_get_ns();
 		res = avcpu_hvc(AVCPU_HC_VCPU_RUN, virt_to_phys(vcpu->ctx), 0, 0, 0);
 		vcpu->stats.guest_ns += ktime_get_ns() - start;
+		local_irq_enable();
 		avcpu_fpsimd_save(&vcpu->fp);
 		preempt_enable();
 		kernel_neon_end();

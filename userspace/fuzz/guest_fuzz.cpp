@@ -27,6 +27,28 @@ constexpr uint64_t ro_size = 64 << 10;
 constexpr unsigned exits_per_program = 200;
 constexpr uint64_t vectors_size = 0x800;
 
+// An MRS or MSR where avcpu traps: ID registers (TID3), debug and OS lock, PMU, the
+// physical timer, ACTLR and implementation-defined space (TACR/TIDCP), LORegions, the
+// pointer-authentication keys.
+uint32_t trapped_sysreg(Rng &rng)
+{
+	static const uint32_t trapped[][4] = {
+		// op0, op1, CRn, first CRm (0: any)
+		{3, 0, 0, 0},  {2, 0, 0, 0},  {2, 0, 1, 0}, {3, 3, 9, 12},
+		{3, 3, 9, 13}, {3, 3, 14, 2}, {3, 0, 1, 0}, {3, 0, 15, 0},
+		{2, 0, 0, 2},  {3, 0, 10, 4}, {3, 0, 2, 1},
+	};
+	const auto &t = trapped[rng.below(sizeof(trapped) / sizeof(trapped[0]))];
+	uint32_t crm = uint32_t(rng.below(16)), op2 = uint32_t(rng.below(8));
+	if (t[0] == 3 && t[2] == 0)
+		crm = uint32_t(1 + rng.below(7)); // the ID_* space
+	else if (t[3])
+		crm = t[3] + uint32_t(rng.below(2));
+	uint32_t fields = ((t[0] - 2) << 19) | (t[1] << 16) | (t[2] << 12) | (crm << 8) |
+			  (op2 << 5) | uint32_t(rng.below(32));
+	return (rng.chance(60) ? 0xd5300000 : 0xd5100000) | fields;
+}
+
 // One instruction, mostly of the kinds that reach the hypervisor.
 uint32_t random_instruction(Rng &rng)
 {
@@ -38,9 +60,13 @@ uint32_t random_instruction(Rng &rng)
 	switch (rng.below(20)) {
 	case 0:
 	case 1:
+		if (rng.chance(50))
+			return trapped_sysreg(rng);
 		return 0xd5300000 | (uint32_t(rng.below(2)) << 19) | sysfields; // MRS op0 2/3
 	case 2:
 	case 3:
+		if (rng.chance(50))
+			return trapped_sysreg(rng);
 		return 0xd5100000 | (uint32_t(rng.below(2)) << 19) | sysfields; // MSR op0 2/3
 	case 4:
 		return 0xd5080000 | sysfields; // SYS: DC, IC, TLBI, AT
