@@ -54,7 +54,7 @@ fi
 # they print are kept in the ctest log.
 echo "== host fuzzers"
 t0=$(date +%s)
-fuzz_out=$(cd "$build/userspace-fuzz" && ctest --output-on-failure -V 2>&1)
+fuzz_out=$(cd "$build/userspace-fuzz" && ctest --output-on-failure -V -j "$(nproc)" 2>&1)
 fuzz_rc=$?
 echo "$fuzz_out" | grep -E 'stat::number_of_executed_units|Test +#|tests passed' || true
 read -r ff ft < <(echo "$fuzz_out" | sed -n 's/.* \([0-9]\+\) tests\? failed out of \([0-9]\+\).*/\1 \2/p')

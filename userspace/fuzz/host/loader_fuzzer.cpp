@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fd < 0 || ftruncate(fd, 0) || pwrite(fd, data, size, 0) != ssize_t(size))
 		std::abort();
 	constexpr uint64_t base = 0x40000000, ram_size = 1 << 20;
-	std::vector<uint8_t> ram(ram_size);
+	static std::vector<uint8_t> ram(ram_size); // what earlier inputs left in it is harmless
 	vmm::GuestRam r{ram.data(), base, ram_size};
 	vmm::Loaded out{};
 	std::string error;
