@@ -17,7 +17,7 @@ MODULES := $(foreach k,$(KERNELS),$(BUILD)/kmod-$(k)/avcpu.ko)
 
 .DEFAULT_GOAL := all
 .PHONY: all setup hyp modules userspace selftests host-tests host-fuzz check test run bench fuzz lint docs clean \
-	distclean install uninstall dkms-module dkms-install hyp-image userspace-build FORCE
+	distclean install uninstall dkms-module dkms-source dkms-install hyp-image userspace-build FORCE
 
 all: modules userspace selftests host-tests host-fuzz
 
@@ -133,12 +133,16 @@ dkms-module: hyp-image
 	@$(MAKE) --no-print-directory -C $(KDIR) M=$(BUILD)/kmod-dkms ARCH=arm64 \
 		CROSS_COMPILE=$(CROSS_COMPILE) AVCPU_HYP_BIN=$(HYP_BIN) modules
 
+# The sources dkms builds from, staged at DKMS_SRC (dkms-install; scripts/tests/dkms-test.sh).
+dkms-source:
+	@test -n "$(DKMS_SRC)" || { echo "dkms-source: set DKMS_SRC" >&2; exit 1; }
+	@rm -rf $(DKMS_SRC) && mkdir -p $(DKMS_SRC)
+	@git ls-files Makefile Kbuild dkms.conf module uapi | tar -cf - -T - | tar -xf - -C $(DKMS_SRC)
+
 # DKMS from this tree: sources to /usr/src/avcpu-VERSION, then dkms add/build/install.
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 dkms-install:
-	rm -rf /usr/src/avcpu-$(DKMS_VERSION)
-	mkdir -p /usr/src/avcpu-$(DKMS_VERSION)
-	git ls-files | tar -cf - -T - | tar -xf - -C /usr/src/avcpu-$(DKMS_VERSION)
+	$(MAKE) --no-print-directory dkms-source DKMS_SRC=/usr/src/avcpu-$(DKMS_VERSION)
 	dkms install avcpu/$(DKMS_VERSION)
 	install -D -m 644 module/99-avcpu.rules /lib/udev/rules.d/99-avcpu.rules
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Interrupt lines (AVCPU_IRQ_LINE). A line is a bit in its vCPU's irq_lines; RUN turns
- * the bits into HCR_EL2.VI/VF on every entry, so a change reaches a running guest by
- * kicking it out of the guest once.
+ * the bits into HCR_EL2.VI/VF on every entry (avcpu_irq_hcr() in vm.h), so a change
+ * reaches a running guest by kicking it out of the guest once.
  */
 #include <linux/bitops.h>
 #include <linux/errno.h>
@@ -12,23 +12,6 @@
 
 #include "avcpu_trace.h"
 #include "vm.h"
-
-/* HCR_EL2.VF (bit 6) and VI (bit 7): a virtual FIQ / IRQ is pending (Arm ARM D19.2.48). */
-#define HCR_VF BIT(6)
-#define HCR_VI BIT(7)
-
-u64 avcpu_irq_hcr_bits(const struct avcpu_vcpu *vcpu)
-{
-	unsigned long lines = READ_ONCE(vcpu->irq_lines);
-
-	return (lines & BIT(AVCPU_IRQ_CPU_IRQ) ? HCR_VI : 0) |
-	       (lines & BIT(AVCPU_IRQ_CPU_FIQ) ? HCR_VF : 0);
-}
-
-u64 avcpu_irq_hcr_mask(void)
-{
-	return HCR_VI | HCR_VF;
-}
 
 long avcpu_irq_line(struct avcpu_vm *vm, const void __user *arg)
 {

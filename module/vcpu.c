@@ -391,7 +391,7 @@ static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
 			kernel_neon_end();
 			continue;
 		}
-		vcpu->ctx->hcr = (vcpu->ctx->hcr & ~avcpu_irq_hcr_mask()) | avcpu_irq_hcr_bits(vcpu);
+		vcpu->ctx->hcr = avcpu_irq_hcr(vcpu, vcpu->ctx->hcr);
 		trace_avcpu_entry(vm->vmid, vcpu->id, vcpu->ctx->pc);
 		start = ktime_get_ns();
 		res = avcpu_hvc(AVCPU_HC_VCPU_RUN, virt_to_phys(vcpu->ctx), 0, 0, 0);

@@ -3,6 +3,7 @@
 #define AVCPU_VM_H
 
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -85,10 +86,25 @@ void avcpu_vcpu_set_power(struct avcpu_vcpu *vcpu, u32 state, bool reset, u64 en
 /* Makes a vCPU leave the guest and look at its state again. */
 void avcpu_vcpu_kick(struct avcpu_vcpu *vcpu);
 
-/* irq.c: AVCPU_IRQ_LINE, and the HCR_EL2 bits the asserted lines set. */
+/* irq.c: AVCPU_IRQ_LINE. */
 long avcpu_irq_line(struct avcpu_vm *vm, const void __user *arg);
-u64 avcpu_irq_hcr_bits(const struct avcpu_vcpu *vcpu);
-u64 avcpu_irq_hcr_mask(void);
+
+/* HCR_EL2.VI and VF: a virtual IRQ / FIQ is pending (Arm ARM D19.2.48). */
+#define AVCPU_HCR_VF	BIT(6)
+#define AVCPU_HCR_VI	BIT(7)
+
+/* hcr with VI and VF set as the vCPU's lines are: computed at every guest entry. */
+static inline u64 avcpu_irq_hcr(const struct avcpu_vcpu *vcpu, u64 hcr)
+{
+	unsigned long lines = READ_ONCE(vcpu->irq_lines);
+
+	hcr &= ~(AVCPU_HCR_VI | AVCPU_HCR_VF);
+	if (lines & BIT(AVCPU_IRQ_CPU_IRQ))
+		hcr |= AVCPU_HCR_VI;
+	if (lines & BIT(AVCPU_IRQ_CPU_FIQ))
+		hcr |= AVCPU_HCR_VF;
+	return hcr;
+}
 
 /* stats.c */
 void avcpu_vcpu_stats_read(const struct avcpu_vcpu *vcpu, struct avcpu_vcpu_stats *st);

@@ -429,25 +429,6 @@ TEST_F_TIMEOUT(exits, kicks_1000_masked_spinning, 300)
 	EXPECT_LT(worst, 100);
 }
 
-/* Counts guest_isr_report's hypercalls up to its DONE ucall; -1 on anything else. */
-static int isr_reports_to_done(struct test_vm *t)
-{
-	struct ucall uc;
-	uint32_t reason;
-	int n = 0;
-
-	for (;;) {
-		uint64_t cmd = test_vcpu_get_ucall(t, 0, &uc, &reason);
-
-		if (cmd == UCALL_DONE)
-			return n;
-		if (cmd != UCALL_NONE || reason != AVCPU_EXIT_HYPERCALL ||
-		    t->run[0]->hypercall.imm != IRQ_ISR_IMM || n > 100)
-			return -1;
-		n++;
-	}
-}
-
 /*
  * SET_REGS after an exit replaces the registers wholesale: the hypercall's ret (x0..x3)
  * and the MMIO store's PC step are not applied on top of them.
@@ -469,12 +450,12 @@ TEST_F(exits, set_regs_voids_the_pending_completion)
 	regs = entry;
 	regs.x[0] = 1;
 	ASSERT_EQ(0, ioctl(self->t.vcpu_fd[0], AVCPU_SET_REGS, &regs));
-	ASSERT_EQ(1, isr_reports_to_done(&self->t));
+	ASSERT_EQ(1, test_vcpu_hypercalls_to_done(&self->t, 0, IRQ_ISR_IMM));
 
 	/* The DONE ucall is an MMIO store; restart again, at the function's first instruction. */
 	regs.x[0] = 2;
 	ASSERT_EQ(0, ioctl(self->t.vcpu_fd[0], AVCPU_SET_REGS, &regs));
-	ASSERT_EQ(2, isr_reports_to_done(&self->t));
+	ASSERT_EQ(2, test_vcpu_hypercalls_to_done(&self->t, 0, IRQ_ISR_IMM));
 }
 
 TEST_F(exits, stats_start_at_zero)

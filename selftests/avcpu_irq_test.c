@@ -40,20 +40,6 @@ static void on_signal(int sig)
 {
 }
 
-/* Runs vCPU n past its ISR reports to its DONE ucall; returns the number of reports. */
-static int run_reports_to_done(struct __test_metadata *_metadata, struct test_vm *t, int n)
-{
-	struct ucall uc;
-	uint32_t reason;
-	int reports = 0;
-
-	while (test_vcpu_get_ucall(t, n, &uc, &reason) == UCALL_NONE &&
-	       reason == AVCPU_EXIT_HYPERCALL && t->run[n]->hypercall.imm == IRQ_ISR_IMM)
-		reports++;
-	EXPECT_EQ(UCALL_DONE, uc.cmd) TH_LOG("exit %u", reason);
-	return reports;
-}
-
 FIXTURE(irq) {
 	struct test_vm t;
 };
@@ -252,7 +238,7 @@ TEST_F(irq, vm_stats_sum_vcpus_and_keep_closed_ones)
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, test_vcpu_add(&self->t, i, guest_isr_report, 3 + i));
 		ASSERT_EQ(0, irq_line(&self->t, i, AVCPU_IRQ_CPU_FIQ, 1));
-		ASSERT_EQ(3 + i, run_reports_to_done(_metadata, &self->t, i));
+		ASSERT_EQ(3 + i, test_vcpu_hypercalls_to_done(&self->t, i, IRQ_ISR_IMM));
 	}
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, ioctl(self->t.vcpu_fd[i], AVCPU_GET_VCPU_STATS, &st[i]));

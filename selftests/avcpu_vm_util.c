@@ -150,6 +150,24 @@ void *test_gpa_to_hva(struct test_vm *t, uint64_t gpa)
 	return NULL;
 }
 
+int test_vcpu_hypercalls_to_done(struct test_vm *t, int n, uint64_t imm)
+{
+	struct ucall uc;
+	uint32_t reason;
+	int count = 0;
+
+	for (;;) {
+		uint64_t cmd = test_vcpu_get_ucall(t, n, &uc, &reason);
+
+		if (cmd == UCALL_DONE)
+			return count;
+		if (cmd != UCALL_NONE || reason != AVCPU_EXIT_HYPERCALL ||
+		    t->run[n]->hypercall.imm != imm)
+			return -1;
+		count++;
+	}
+}
+
 uint64_t test_vcpu_get_ucall(struct test_vm *t, int n, struct ucall *uc, uint32_t *exit_reason)
 {
 	struct avcpu_run *run = t->run[n];

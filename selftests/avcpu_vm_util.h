@@ -43,6 +43,12 @@ void *test_gpa_to_hva(struct test_vm *t, uint64_t gpa);
  */
 uint64_t test_vcpu_get_ucall(struct test_vm *t, int n, struct ucall *uc, uint32_t *exit_reason);
 
+/*
+ * Runs vCPU n through hypercall exits with immediate imm up to its DONE ucall; returns how
+ * many there were, or -1 if anything else came first.
+ */
+int test_vcpu_hypercalls_to_done(struct test_vm *t, int n, uint64_t imm);
+
 /* Whether avcpu can run guests here: loaded (or loadable) and /dev/avcpu opens. */
 bool test_avcpu_available(void);
 

@@ -13,10 +13,9 @@ command -v dkms >/dev/null || { echo "dkms-test: SKIP: dkms is not installed"; e
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-src=$tmp/src/avcpu-$version
-mkdir -p "$src" "$tmp/dkms" "$tmp/install"
-# What the install ships as DKMS sources (scripts/install.sh does the same).
-(cd "$top" && git ls-files -z Makefile Kbuild dkms.conf module uapi | xargs -0 cp --parents -t "$src")
+mkdir -p "$tmp/dkms" "$tmp/install"
+# The sources exactly as make dkms-install ships them.
+make -s -C "$top" dkms-source DKMS_SRC="$tmp/src/avcpu-$version"
 trees=(--dkmstree "$tmp/dkms" --sourcetree "$tmp/src" --installtree "$tmp/install")
 export CROSS_COMPILE=${CROSS_COMPILE-aarch64-linux-gnu-}
 

@@ -13,6 +13,8 @@
 
 #include <linux/avcpu.h>
 
+#include "avcpu/exit.h"
+
 #include "fuzz.h"
 
 namespace fuzz
@@ -254,15 +256,11 @@ private:
 			return false;
 		}
 		uint32_t reason = run_->exit_reason;
-		static const char *names[] = {"none",	   "mmio",	   "mmio-no-syndrome",
-					      "hypercall", "exception",	   "intr",
-					      "sysreg",	   "system-event", "cpu-on",
-					      "cpu-off",   "wfi"};
 		if (reason == AVCPU_EXIT_NONE || reason > AVCPU_EXIT_WFI) {
 			r.fail("RUN returned exit reason " + std::to_string(reason));
 			return false;
 		}
-		r.count(std::string("guest: exit ") + names[reason]);
+		r.count(std::string("guest: exit ") + avcpu::exit_reason_name(reason));
 		switch (reason) {
 		case AVCPU_EXIT_MMIO:
 			for (auto &b : run_->mmio.data)

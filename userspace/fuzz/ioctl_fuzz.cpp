@@ -141,38 +141,8 @@ private:
 	}
 	static std::string strerrorname(int e)
 	{
-		switch (e) {
-		case E2BIG:
-			return "E2BIG";
-		case EBUSY:
-			return "EBUSY";
-		case EEXIST:
-			return "EEXIST";
-		case EFAULT:
-			return "EFAULT";
-		case EINTR:
-			return "EINTR";
-		case EINVAL:
-			return "EINVAL";
-		case ENOENT:
-			return "ENOENT";
-		case ENOMEM:
-			return "ENOMEM";
-		case ENOSPC:
-			return "ENOSPC";
-		case ENOTTY:
-			return "ENOTTY";
-		case ERANGE:
-			return "ERANGE";
-		case EPERM:
-			return "EPERM";
-		case EOVERFLOW:
-			return "EOVERFLOW";
-		case EMFILE:
-			return "EMFILE";
-		default:
-			return "errno " + std::to_string(e);
-		}
+		const char *name = strerrorname_np(e);
+		return name ? name : "errno " + std::to_string(e);
 	}
 
 	Vm *pick_vm() { return vms_.empty() ? nullptr : &vms_[rng_.below(vms_.size())]; }

@@ -241,10 +241,6 @@ bool user_psci_call(avcpu::Vcpu &vcpu, const avcpu::exits::Hypercall &h,
 
 void print_summary(const avcpu::Vm &vm, std::vector<avcpu::Vcpu> &vcpus, double wall_ms)
 {
-	static const char *names[] = {"none",	   "mmio",	   "mmio-no-syndrome",
-				      "hypercall", "exception",	   "interrupted",
-				      "sysreg",	   "system-event", "cpu-on",
-				      "cpu-off",   "wfi"};
 	std::fprintf(stderr, "avcpu-run: summary after %.1f ms\n", wall_ms);
 	for (auto &v : vcpus) {
 		auto st = v.stats();
@@ -258,9 +254,10 @@ void print_summary(const avcpu::Vm &vm, std::vector<avcpu::Vcpu> &vcpus, double 
 			"%llu WFI sleeps, %llu PSCI calls, %llu handled at EL2); to userspace:",
 			v.id(), double(s.guest_ns) / 1e6, u(s.el2_exits), u(s.host_irqs),
 			u(s.wfi_sleeps), u(s.psci_calls), u(s.sysreg_emulated));
-		for (unsigned r = 1; r < sizeof(names) / sizeof(names[0]); r++)
+		for (unsigned r = 1; r < AVCPU_EXIT_MAX; r++)
 			if (s.exits[r])
-				std::fprintf(stderr, " %s %llu", names[r], u(s.exits[r]));
+				std::fprintf(stderr, " %s %llu", avcpu::exit_reason_name(r),
+					     u(s.exits[r]));
 		std::fputc('\n', stderr);
 	}
 	if (auto vs = vm.stats()) {

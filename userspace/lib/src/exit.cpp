@@ -2,6 +2,7 @@
 #include "avcpu/exit.h"
 
 #include <cinttypes>
+#include <iterator>
 #include <cstdio>
 #include <cstring>
 
@@ -80,6 +81,17 @@ const char *exit_name(const Exit &exit)
 			[](const exits::Unknown &) { return "unknown"; },
 		},
 		exit);
+}
+
+const char *exit_reason_name(uint32_t reason)
+{
+	static const char *const names[] = {
+		"none",	       "mmio",	 "mmio-no-syndrome", "hypercall", "exception",
+		"interrupted", "sysreg", "system-event",     "cpu-on",	  "cpu-off",
+		"wfi",
+	};
+	static_assert(std::size(names) == AVCPU_EXIT_WFI + 1);
+	return reason < std::size(names) ? names[reason] : "unknown";
 }
 
 std::string describe_exit(const Exit &exit)

@@ -85,6 +85,8 @@ Exit decode_exit(const avcpu_run &run);
 
 // A short name ("mmio", "hypercall", ...) and a one-line description, for traces.
 const char *exit_name(const Exit &exit);
+// The same names by AVCPU_EXIT_* number (as in avcpu_vcpu_stats.exits[]); "unknown" past them.
+const char *exit_reason_name(uint32_t reason);
 std::string describe_exit(const Exit &exit);
 
 } // namespace avcpu
