@@ -11,7 +11,7 @@
 #include <uapi/linux/avcpu.h>
 
 #include "avcpu_trace.h"
-#include "vm.h"
+#include "vcpu.h"
 
 long avcpu_irq_line(struct avcpu_vm *vm, const void __user *arg)
 {

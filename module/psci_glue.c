@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * PSCI calls from guests: the decisions of psci.c applied to real vCPUs.
+ * PSCI calls from guests, read top to bottom in avcpu_vcpu_psci(): psci.c decides (pure
+ * logic, host-tested), this file applies the decision to real vCPUs and says what the
+ * guest does next.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -10,7 +12,7 @@
 
 #include "avcpu_trace.h"
 #include "psci.h"
-#include "vm.h"
+#include "vcpu.h"
 
 #define MPIDR_AFF_MASK 0xff00ffffffULL
 
@@ -41,16 +43,7 @@ static int glue_affinity_state(void *ctx, int i)
 
 static bool glue_in_guest_memory(void *ctx, u64 gpa)
 {
-	struct avcpu_vm *vm = ctx;
-	int i;
-
-	for (i = 0; i < AVCPU_MAX_MEM_SLOTS; i++) {
-		struct avcpu_memslot *s = &vm->slots[i];
-
-		if (s->size && gpa >= s->gpa && gpa - s->gpa < s->size)
-			return true;
-	}
-	return false;
+	return avcpu_vm_gpa_is_memory(ctx, gpa);
 }
 
 /* Every vCPU of the VM off and out of the guest: SYSTEM_OFF/RESET come after that. */
@@ -63,36 +56,76 @@ static void avcpu_vm_stop_all(struct avcpu_vm *vm)
 			avcpu_vcpu_set_power(vm->vcpus[i], AVCPU_POWER_OFF, false, 0, 0);
 }
 
-static void avcpu_report_system_event(struct avcpu_vcpu *vcpu, u32 type, u64 reset_type,
-				      u64 cookie)
+/* AVCPU_VM_PSCI_USER: power changes go to userspace as exits of their own. */
+static enum avcpu_exit_action avcpu_psci_user(struct avcpu_vcpu *vcpu, u32 fn)
 {
-	struct avcpu_run *run = vcpu->run;
-
-	avcpu_vm_stop_all(vcpu->vm);
-	memset(run->padding, 0, sizeof(run->padding));
-	run->exit_reason = AVCPU_EXIT_SYSTEM_EVENT;
-	vcpu->pending = AVCPU_EXIT_SYSTEM_EVENT;
-	run->system_event.type = type;
-	run->system_event.reset_type = reset_type;
-	run->system_event.cookie = cookie;
-}
-
-static void avcpu_report_psci(struct avcpu_vcpu *vcpu, u32 reason, u32 fn)
-{
-	struct avcpu_run *run = vcpu->run;
 	const u64 *x = vcpu->ctx->x;
 
-	memset(run->padding, 0, sizeof(run->padding));
-	run->exit_reason = reason;
-	vcpu->pending = reason;
-	run->psci.function = fn;
-	run->psci.target_mpidr = x[1];
-	run->psci.entry = x[2];
-	run->psci.context = x[3];
-	run->psci.ret = PSCI_RET_SUCCESS;
+	switch (fn & ~PSCI_FN_SMC64) {
+	case PSCI_FN_CPU_ON:
+		return avcpu_exit_psci(vcpu, AVCPU_EXIT_CPU_ON, fn);
+	case PSCI_FN_CPU_OFF:
+		return avcpu_exit_psci(vcpu, AVCPU_EXIT_CPU_OFF, fn);
+	case PSCI_FN_SYSTEM_OFF:
+		avcpu_vm_stop_all(vcpu->vm);
+		return avcpu_exit_system_event(vcpu, AVCPU_SYSTEM_EVENT_OFF, 0, 0);
+	case PSCI_FN_SYSTEM_RESET:
+		avcpu_vm_stop_all(vcpu->vm);
+		return avcpu_exit_system_event(vcpu, AVCPU_SYSTEM_EVENT_RESET, 0, 0);
+	case PSCI_FN_SYSTEM_RESET2:
+		avcpu_vm_stop_all(vcpu->vm);
+		return avcpu_exit_system_event(vcpu, AVCPU_SYSTEM_EVENT_RESET2, x[1], x[2]);
+	default:
+		return avcpu_exit_report(vcpu); /* an ordinary hypercall exit */
+	}
 }
 
-int avcpu_vcpu_psci(struct avcpu_vcpu *vcpu, bool user)
+/* CPU_ON decided under vm->lock; the target's state is rechecked under its own lock. */
+static int avcpu_psci_cpu_on(struct avcpu_vm *vm, const struct avcpu_psci_result *res)
+{
+	struct avcpu_vcpu *target = vm->vcpus[res->target];
+	int ret = res->ret;
+
+	spin_lock(&target->power_lock);
+	if (target->power == AVCPU_POWER_ON)
+		ret = PSCI_RET_ALREADY_ON;
+	else if (target->reset_pending)
+		ret = PSCI_RET_ON_PENDING;
+	spin_unlock(&target->power_lock);
+	if (ret == PSCI_RET_SUCCESS)
+		avcpu_vcpu_set_power(target, AVCPU_POWER_ON, true, res->entry, res->context);
+	return ret;
+}
+
+/* Applies a decision with vm->lock held; returns what the guest does next. */
+static enum avcpu_exit_action avcpu_psci_apply(struct avcpu_vcpu *vcpu,
+					       struct avcpu_psci_result *res)
+{
+	struct avcpu_vm *vm = vcpu->vm;
+
+	switch (res->action) {
+	case PSCI_ACT_CPU_ON:
+		res->ret = avcpu_psci_cpu_on(vm, res);
+		return AVCPU_ACTION_RESUME;
+	case PSCI_ACT_CPU_OFF:
+		avcpu_vcpu_set_power(vcpu, AVCPU_POWER_OFF, false, 0, 0);
+		return AVCPU_ACTION_RESUME; /* RUN finds it off and sleeps */
+	case PSCI_ACT_SYSTEM_OFF:
+		avcpu_vm_stop_all(vm);
+		return avcpu_exit_system_event(vcpu, AVCPU_SYSTEM_EVENT_OFF, 0, 0);
+	case PSCI_ACT_SYSTEM_RESET:
+		avcpu_vm_stop_all(vm);
+		return avcpu_exit_system_event(vcpu, AVCPU_SYSTEM_EVENT_RESET, 0, 0);
+	case PSCI_ACT_SYSTEM_RESET2:
+		avcpu_vm_stop_all(vm);
+		return avcpu_exit_system_event(vcpu, AVCPU_SYSTEM_EVENT_RESET2, res->entry,
+					       res->context);
+	default:
+		return AVCPU_ACTION_RESUME;
+	}
+}
+
+enum avcpu_exit_action avcpu_vcpu_psci(struct avcpu_vcpu *vcpu)
 {
 	struct avcpu_vm *vm = vcpu->vm;
 	const struct avcpu_psci_vm ops = {
@@ -104,81 +137,22 @@ int avcpu_vcpu_psci(struct avcpu_vcpu *vcpu, bool user)
 	u64 *x = vcpu->ctx->x;
 	u32 fn = (u32)x[0];
 	struct avcpu_psci_result res;
-
-	if (user) {
-		/* Userspace serves PSCI: power changes arrive as exits of their own. */
-		int ret = 1;
-
-		mutex_lock(&vm->lock);
-		switch (fn & ~PSCI_FN_SMC64) {
-		case PSCI_FN_CPU_ON:
-			avcpu_report_psci(vcpu, AVCPU_EXIT_CPU_ON, fn);
-			break;
-		case PSCI_FN_CPU_OFF:
-			avcpu_report_psci(vcpu, AVCPU_EXIT_CPU_OFF, fn);
-			break;
-		case PSCI_FN_SYSTEM_OFF:
-			avcpu_report_system_event(vcpu, AVCPU_SYSTEM_EVENT_OFF, 0, 0);
-			break;
-		case PSCI_FN_SYSTEM_RESET:
-			avcpu_report_system_event(vcpu, AVCPU_SYSTEM_EVENT_RESET, 0, 0);
-			break;
-		case PSCI_FN_SYSTEM_RESET2:
-			avcpu_report_system_event(vcpu, AVCPU_SYSTEM_EVENT_RESET2, x[1], x[2]);
-			break;
-		default:
-			ret = -1; /* an ordinary hypercall exit */
-			break;
-		}
-		mutex_unlock(&vm->lock);
-		return ret;
-	}
+	enum avcpu_exit_action action;
 
 	mutex_lock(&vm->lock);
+	if (vm->config & AVCPU_VM_PSCI_USER) {
+		action = avcpu_psci_user(vcpu, fn);
+		mutex_unlock(&vm->lock);
+		return action;
+	}
 	avcpu_psci_call(&ops, fn, x[1], x[2], x[3], &res);
 	vcpu->stats.psci_calls++;
-	switch (res.action) {
-	case PSCI_ACT_CPU_ON: {
-		struct avcpu_vcpu *target = vm->vcpus[res.target];
-
-		/* Decided under vm->lock; the target's state is rechecked under its lock. */
-		spin_lock(&target->power_lock);
-		if (target->power == AVCPU_POWER_ON)
-			res.ret = PSCI_RET_ALREADY_ON;
-		else if (target->reset_pending)
-			res.ret = PSCI_RET_ON_PENDING;
-		spin_unlock(&target->power_lock);
-		if (res.ret == PSCI_RET_SUCCESS)
-			avcpu_vcpu_set_power(target, AVCPU_POWER_ON, true, res.entry, res.context);
-		break;
-	}
-	case PSCI_ACT_CPU_OFF:
-		avcpu_vcpu_set_power(vcpu, AVCPU_POWER_OFF, false, 0, 0);
-		break;
-	case PSCI_ACT_SYSTEM_OFF:
-		avcpu_report_system_event(vcpu, AVCPU_SYSTEM_EVENT_OFF, 0, 0);
-		break;
-	case PSCI_ACT_SYSTEM_RESET:
-		avcpu_report_system_event(vcpu, AVCPU_SYSTEM_EVENT_RESET, 0, 0);
-		break;
-	case PSCI_ACT_SYSTEM_RESET2:
-		avcpu_report_system_event(vcpu, AVCPU_SYSTEM_EVENT_RESET2, res.entry, res.context);
-		break;
-	default:
-		break;
-	}
+	action = avcpu_psci_apply(vcpu, &res);
 	mutex_unlock(&vm->lock);
 
 	trace_avcpu_psci(vcpu->id, fn, x[1], res.ret);
 	x[0] = (u64)res.ret;
-	switch (res.action) {
-	case PSCI_ACT_SYSTEM_OFF:
-	case PSCI_ACT_SYSTEM_RESET:
-	case PSCI_ACT_SYSTEM_RESET2:
-		return 1;
-	case PSCI_ACT_SUSPEND:
-		return 2; /* like WFI */
-	default:
-		return 0;
-	}
+	if (res.action == PSCI_ACT_SUSPEND)
+		avcpu_vcpu_wait(vcpu); /* CPU_SUSPEND: like WFI */
+	return action;
 }

@@ -8,7 +8,7 @@
 
 #include <uapi/linux/avcpu.h>
 
-#include "vm.h"
+#include "vcpu.h"
 
 void avcpu_vcpu_stats_read(const struct avcpu_vcpu *vcpu, struct avcpu_vcpu_stats *st)
 {

@@ -25,7 +25,7 @@
 #include "avcpu.h"
 #include "hyp_call.h"
 #include "psci.h"
-#include "vm.h"
+#include "vcpu.h"
 
 /* VMID 0 is the host's (VTTBR_EL2 while no guest runs). */
 static DECLARE_BITMAP(avcpu_vmids, AVCPU_MAX_VMS + 1);
@@ -137,6 +137,11 @@ static bool avcpu_memslot_overlaps(struct avcpu_vm *vm, u64 gpa, u64 size)
 			return true;
 	}
 	return false;
+}
+
+bool avcpu_vm_gpa_is_memory(struct avcpu_vm *vm, u64 gpa)
+{
+	return avcpu_memslot_overlaps(vm, gpa, 1);
 }
 
 static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memory_region *r)

@@ -176,8 +176,8 @@ void inject_undef(avcpu_vcpu_ctx &ctx)
 	ctx.stats.undef_injected++;
 }
 
-// System-register traps: true when answered here (the guest resumes).
-bool handle_sysreg(avcpu_vcpu_ctx &ctx, uint64_t esr)
+// System-register traps: answered here, or left to the host.
+avcpu_exit_action handle_sysreg(avcpu_vcpu_ctx &ctx, uint64_t esr)
 {
 	SysRegAccess sr{Syndrome{esr}.iss()};
 
@@ -205,25 +205,25 @@ bool handle_sysreg(avcpu_vcpu_ctx &ctx, uint64_t esr)
 		break;
 	case SysregAction::undef:
 		inject_undef(ctx);
-		return true;
+		return AVCPU_ACTION_RESUME;
 	case SysregAction::exit:
 		decode_sysreg_exit(ctx, esr);
-		return false;
+		return AVCPU_ACTION_HOST;
 	}
 	ctx.stats.sysreg_emulated++;
 	ctx.pc += 4;
-	return true;
+	return AVCPU_ACTION_RESUME;
 }
 
 // SMC: never reaches firmware unless the VM's policy allows that function.
-bool handle_smc(avcpu_vcpu_ctx &ctx, uint64_t esr)
+avcpu_exit_action handle_smc(avcpu_vcpu_ctx &ctx, uint64_t esr)
 {
 	uint32_t fn = static_cast<uint32_t>(ctx.x[0]);
 
 	ctx.pc += 4; // ELR points at the SMC itself (Arm ARM D1.10.4)
 	if (is_psci_function(fn) && !(ctx.flags & VCPU_FLAG_PSCI_USER)) {
 		decode_hvc(ctx, esr); // in-kernel PSCI: the host serves it
-		return false;
+		return AVCPU_ACTION_HOST;
 	}
 	switch (smc_action(ctx, fn)) {
 	case AVCPU_SMC_ALLOW: {
@@ -234,19 +234,19 @@ bool handle_smc(avcpu_vcpu_ctx &ctx, uint64_t esr)
 		for (unsigned i = 0; i < 4; i++)
 			ctx.x[i] = regs[i];
 		ctx.stats.smc_forwarded++;
-		return true;
+		return AVCPU_ACTION_RESUME;
 	}
 	case AVCPU_SMC_DENY:
 		ctx.x[0] = ~0ULL; // SMCCC NOT_SUPPORTED
-		return true;
+		return AVCPU_ACTION_RESUME;
 	default:
 		decode_hvc(ctx, esr);
-		return false;
+		return AVCPU_ACTION_HOST;
 	}
 }
 
-// true: resume the guest; false: the exit goes to the host (ctx.exit says what it was).
-bool handle_exit(avcpu_vcpu_ctx &ctx, uint64_t kind)
+// Handled at EL2 (resume the guest), or back to the host with ctx.exit saying what it was?
+avcpu_exit_action handle_exit(avcpu_vcpu_ctx &ctx, uint64_t kind)
 {
 	uint64_t esr = EsrEl2::read();
 
@@ -256,20 +256,20 @@ bool handle_exit(avcpu_vcpu_ctx &ctx, uint64_t kind)
 	case GUEST_EXIT_IRQ:
 	case GUEST_EXIT_FIQ:
 		ctx.exit.reason = HYP_EXIT_IRQ;
-		return false;
+		return AVCPU_ACTION_HOST;
 	case GUEST_EXIT_SERROR:
 		decode_unhandled(ctx, esr, 0, 0);
-		return false;
+		return AVCPU_ACTION_HOST;
 	default:
 		break;
 	}
 	switch (Syndrome{esr}.ec()) {
 	case ExceptionClass::data_abort_lower:
 		decode_data_abort(ctx, esr, FarEl2::read(), HpfarEl2::read());
-		return false;
+		return AVCPU_ACTION_HOST;
 	case ExceptionClass::hvc64:
 		decode_hvc(ctx, esr);
-		return false;
+		return AVCPU_ACTION_HOST;
 	case ExceptionClass::smc64:
 		return handle_smc(ctx, esr);
 	case ExceptionClass::sys64:
@@ -278,17 +278,17 @@ bool handle_exit(avcpu_vcpu_ctx &ctx, uint64_t kind)
 		// ISS.TI: 0 WFI, 1 WFE (2, 3: the timeout forms WFIT, WFET).
 		ctx.exit.reason = (Syndrome{esr}.iss() & 1) ? HYP_EXIT_WFE : HYP_EXIT_WFI;
 		ctx.pc += 4;
-		return false;
+		return AVCPU_ACTION_HOST;
 	case ExceptionClass::unknown:
 	case ExceptionClass::sve:
 	case ExceptionClass::sme:
 	case ExceptionClass::pauth:
 		// Features the guest was told it does not have: UNDEFINED, as on such a CPU.
 		inject_undef(ctx);
-		return true;
+		return AVCPU_ACTION_RESUME;
 	default:
 		decode_unhandled(ctx, esr, FarEl2::read(), HpfarEl2::read());
-		return false;
+		return AVCPU_ACTION_HOST;
 	}
 }
 
@@ -365,7 +365,7 @@ CallResult vcpu_run(uint64_t ctx_pa)
 		ctx.pc = ElrEl2::read();
 		ctx.pstate = SpsrEl2::read();
 		ctx.sp_el0 = read_sysreg(sp_el0);
-		if (!handle_exit(ctx, kind))
+		if (handle_exit(ctx, kind) != AVCPU_ACTION_RESUME)
 			break;
 	}
 

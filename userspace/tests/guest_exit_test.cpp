@@ -49,10 +49,10 @@ TEST(DecodeDataAbort, TranslationFaultIsMmioWithValue)
 	decode_data_abort(ctx, esr_of(0x24, da_iss(true, 1, false, 3, false, true, 0x07)),
 			  0xdead0abc, 0x9000000ULL >> 8);
 	EXPECT_EQ(AVCPU_EXIT_MMIO, int(ctx.exit.reason));
-	EXPECT_EQ(0x9000abcULL, ctx.exit.ipa);
-	EXPECT_EQ(2u, ctx.exit.data[0]);
-	EXPECT_EQ(1u, ctx.exit.data[1]);
-	EXPECT_EQ(0x7788u, ctx.exit.data[2]);
+	EXPECT_EQ(0x9000abcULL, ctx.exit.mmio.ipa);
+	EXPECT_EQ(2u, ctx.exit.mmio.len);
+	EXPECT_EQ(1u, ctx.exit.mmio.is_write);
+	EXPECT_EQ(0x7788u, ctx.exit.mmio.value);
 }
 
 TEST(DecodeDataAbort, PermissionFaultOnlyForWrites)
@@ -72,7 +72,7 @@ TEST(DecodeDataAbort, NoSyndromeAndStage1Walk)
 	decode_data_abort(ctx, esr_of(0x24, da_iss(true, 3, false, 0, true, false, 0x06) | 1 << 7),
 			  0, 0);
 	EXPECT_EQ(AVCPU_EXIT_EXCEPTION, int(ctx.exit.reason)) << "S1PTW is never MMIO";
-	EXPECT_EQ(ctx.pc, ctx.exit.data[0]);
+	EXPECT_EQ(ctx.pc, ctx.exit.exception.pc);
 }
 
 struct LoadCase {
@@ -206,12 +206,15 @@ TEST(DecodeSysregExit, FieldsAndWrittenValue)
 	// MSR ACTLR_EL1, x9: op0 3, op1 0, CRn 1, CRm 0, op2 1, a write.
 	decode_sysreg_exit(ctx, esr_of(0x18, sys_iss(3, 0, 1, 0, 1, 9, false)));
 	EXPECT_EQ(AVCPU_EXIT_SYSREG, int(ctx.exit.reason));
-	const uint64_t expect[8] = {0x5151, 3, 0, 1, 0, 1, 9, 1};
-	for (unsigned i = 0; i < 8; i++)
-		EXPECT_EQ(expect[i], ctx.exit.data[i]) << "data[" << i << "]";
+	const auto &sr = ctx.exit.sysreg;
+	EXPECT_EQ(0x5151u, sr.value);
+	const unsigned expect[7] = {3, 0, 1, 0, 1, 9, 1};
+	const unsigned got[7] = {sr.op0, sr.op1, sr.crn, sr.crm, sr.op2, sr.rt, sr.is_write};
+	for (unsigned i = 0; i < 7; i++)
+		EXPECT_EQ(expect[i], got[i]) << "field " << i;
 	decode_sysreg_exit(ctx, esr_of(0x18, sys_iss(3, 3, 14, 2, 1, 31, true)));
-	EXPECT_EQ(0u, ctx.exit.data[0]) << "a read carries no value";
-	EXPECT_EQ(0u, ctx.exit.data[7]);
+	EXPECT_EQ(0u, sr.value) << "a read carries no value";
+	EXPECT_EQ(0u, sr.is_write);
 }
 
 } // namespace

@@ -53,15 +53,15 @@ inline void decode_data_abort(avcpu_vcpu_ctx &ctx, uint64_t esr, uint64_t far, u
 	exit.esr = esr;
 	exit.far = far;
 	exit.hpfar = hpfar;
-	exit.ipa = fault_ipa(hpfar, far);
 	bool mmio = !da.stage1_walk() && (is_translation_fault(da.status()) ||
 					  (is_permission_fault(da.status()) && da.write()));
 	if (!mmio) {
 		exit.reason = AVCPU_EXIT_EXCEPTION;
-		exit.data[0] = ctx.pc;
-		exit.data[1] = ctx.pstate;
+		exit.exception.pc = ctx.pc;
+		exit.exception.pstate = ctx.pstate;
 		return;
 	}
+	exit.mmio.ipa = fault_ipa(hpfar, far);
 	if (!da.valid()) {
 		// LDP/STP, writeback forms, ...: nothing to decode from the syndrome, and
 		// avcpu does not guess from the instruction.
@@ -73,9 +73,9 @@ inline void decode_data_abort(avcpu_vcpu_ctx &ctx, uint64_t esr, uint64_t far, u
 	if (len < 8)
 		value &= (1ULL << (len * 8)) - 1;
 	exit.reason = AVCPU_EXIT_MMIO;
-	exit.data[0] = len;
-	exit.data[1] = da.write();
-	exit.data[2] = da.write() ? value : 0;
+	exit.mmio.len = len;
+	exit.mmio.is_write = da.write();
+	exit.mmio.value = da.write() ? value : 0;
 }
 
 // Completes an MMIO exit before the next entry: a read puts the value userspace supplied
@@ -112,8 +112,8 @@ inline void complete_sysreg(avcpu_vcpu_ctx &ctx, uint64_t value)
 	ctx.pc += 4;
 }
 
-// Fills ctx.exit for an MSR/MRS left to the host: [0] the value written, [1..5] op0, op1,
-// CRn, CRm, op2, [6] Rt, [7] 1 for a write.
+// Fills ctx.exit for an MSR/MRS left to the host: the encoding, Rt, the direction and the
+// value written.
 inline void decode_sysreg_exit(avcpu_vcpu_ctx &ctx, uint64_t esr)
 {
 	SysRegAccess sr{Syndrome{esr}.iss()};
@@ -121,14 +121,14 @@ inline void decode_sysreg_exit(avcpu_vcpu_ctx &ctx, uint64_t esr)
 
 	exit.reason = AVCPU_EXIT_SYSREG;
 	exit.esr = esr;
-	exit.data[0] = sr.read() ? 0 : read_xreg(ctx, sr.reg());
-	exit.data[1] = sr.op0();
-	exit.data[2] = sr.op1();
-	exit.data[3] = sr.crn();
-	exit.data[4] = sr.crm();
-	exit.data[5] = sr.op2();
-	exit.data[6] = sr.reg();
-	exit.data[7] = !sr.read();
+	exit.sysreg.value = sr.read() ? 0 : read_xreg(ctx, sr.reg());
+	exit.sysreg.op0 = static_cast<uint8_t>(sr.op0());
+	exit.sysreg.op1 = static_cast<uint8_t>(sr.op1());
+	exit.sysreg.crn = static_cast<uint8_t>(sr.crn());
+	exit.sysreg.crm = static_cast<uint8_t>(sr.crm());
+	exit.sysreg.op2 = static_cast<uint8_t>(sr.op2());
+	exit.sysreg.rt = static_cast<uint8_t>(sr.reg());
+	exit.sysreg.is_write = !sr.read();
 }
 
 // Fills ctx.exit for an HVC or SMC: its immediate and x0..x6. The PC is past the call
@@ -136,11 +136,11 @@ inline void decode_sysreg_exit(avcpu_vcpu_ctx &ctx, uint64_t esr)
 inline void decode_hvc(avcpu_vcpu_ctx &ctx, uint64_t esr)
 {
 	ctx.exit.esr = esr;
-	ctx.exit.smc = Syndrome{esr}.ec() == ExceptionClass::smc64;
 	ctx.exit.reason = AVCPU_EXIT_HYPERCALL;
-	ctx.exit.data[0] = HvcSmc{Syndrome{esr}.iss()}.imm();
+	ctx.exit.hypercall.smc = Syndrome{esr}.ec() == ExceptionClass::smc64;
+	ctx.exit.hypercall.imm = HvcSmc{Syndrome{esr}.iss()}.imm();
 	for (unsigned i = 0; i < 7; i++)
-		ctx.exit.data[1 + i] = ctx.x[i];
+		ctx.exit.hypercall.args[i] = ctx.x[i];
 }
 
 // An exit nothing at EL2 handles: the raw syndrome, addresses and where the guest was.
@@ -150,8 +150,8 @@ inline void decode_unhandled(avcpu_vcpu_ctx &ctx, uint64_t esr, uint64_t far, ui
 	ctx.exit.esr = esr;
 	ctx.exit.far = far;
 	ctx.exit.hpfar = hpfar;
-	ctx.exit.data[0] = ctx.pc;
-	ctx.exit.data[1] = ctx.pstate;
+	ctx.exit.exception.pc = ctx.pc;
+	ctx.exit.exception.pstate = ctx.pstate;
 }
 
 // ID registers as the guest sees them (HCR_EL2.TID3): features the world switch does not

@@ -72,9 +72,38 @@
 #define HYP_PCPU_RUN_ACTIVE	104	/* guest state loaded: faults must not reach the host */
 #define HYP_PCPU_SIZE		112
 
-/* struct avcpu_vcpu_ctx: guest x0..x30 first, for the entry and exit assembly. */
+/*
+ * struct avcpu_vcpu_ctx, field by field: the module (kernel C), the EL2 image (C++) and the
+ * assembly all see the same layout, each build checks every offset (below) and that the
+ * whole context fits the one page EL2 maps for it.
+ */
 #define VCPU_CTX_X0		0
 #define VCPU_CTX_X30		240
+#define VCPU_CTX_SP_EL0		248
+#define VCPU_CTX_PC		256
+#define VCPU_CTX_PSTATE		264
+#define VCPU_CTX_SYS		272
+#define VCPU_CTX_HCR		472
+#define VCPU_CTX_VTTBR		480
+#define VCPU_CTX_VTCR		488
+#define VCPU_CTX_VMPIDR		496
+#define VCPU_CTX_VPIDR		504
+#define VCPU_CTX_CPTR		512
+#define VCPU_CTX_MDCR		520
+#define VCPU_CTX_HSTR		528
+#define VCPU_CTX_CNTHCTL	536
+#define VCPU_CTX_CNTVOFF	544
+#define VCPU_CTX_HCRX		552
+#define VCPU_CTX_FLAGS		560
+#define VCPU_CTX_COMPLETE	568
+#define VCPU_CTX_COMPLETE_VALUE	576
+#define VCPU_CTX_EXIT		584
+#define VCPU_CTX_SMC_RULES	688
+#define VCPU_CTX_NR_SMC_RULES	944
+#define VCPU_CTX_STATS		952
+#define VCPU_CTX_MAGIC_OFF	984
+#define VCPU_CTX_SIZE		992
+#define VCPU_CTX_PAGE		4096
 
 /* Exit kinds from the vectors (guest_exit in entry.S). */
 #define GUEST_EXIT_SYNC		0
@@ -161,27 +190,63 @@ enum avcpu_sysreg {
 	VSYS_NR
 };
 
-/* What EL2 hands back after a guest ran (struct avcpu_vcpu_ctx.exit). */
+/*
+ * One exit-number space for both worlds: the uapi's AVCPU_EXIT_* (below AVCPU_EXIT_MAX)
+ * for exits userspace may see, and these for exits the kernel always handles itself.
+ */
 enum avcpu_hyp_exit_reason {
-	HYP_EXIT_IRQ = 100,		/* a host interrupt: the host takes it, then re-enters */
+	HYP_EXIT_IRQ = 0x100,		/* a host interrupt: the host takes it, then re-enters */
 	HYP_EXIT_WFI,			/* WFI (PC already past it) */
 	HYP_EXIT_WFE,			/* WFE (PC already past it): the host yields */
 	/*
 	 * Others are the uapi's AVCPU_EXIT_* values, decoded at EL2. HYPERCALL covers SMCs
-	 * too (exit.smc set, PC already past the SMC); SYSREG is an MSR/MRS left to the host.
+	 * too (hypercall.smc set, PC already past the SMC); SYSREG is an MSR/MRS left to
+	 * the host.
 	 */
 };
 
+/*
+ * Who acts next after an exit: the guest again (handled where it was decoded), the host
+ * kernel (EL2 -> EL1), or userspace (EL1 -> the VMM, with the run struct filled).
+ */
+enum avcpu_exit_action {
+	AVCPU_ACTION_RESUME,
+	AVCPU_ACTION_HOST,
+	AVCPU_ACTION_USER,
+};
+
+/*
+ * What EL2 hands back after a guest ran (struct avcpu_vcpu_ctx.exit): the typed record of
+ * the exit, one member per reason, mirroring the uapi's struct avcpu_run.
+ */
 struct avcpu_hyp_exit {
 	__u32 reason;		/* AVCPU_EXIT_* or HYP_EXIT_* */
-	__u32 smc;		/* HYPERCALL: it was an SMC */
-	__u64 esr, far, hpfar, ipa;
-	/*
-	 * MMIO: [0] length, [1] is_write, [2] the value written.
-	 * MMIO_NO_SYNDROME: nothing more. HYPERCALL: [0] immediate, [1..7] x0..x6.
-	 * EXCEPTION: [0] PC, [1] PSTATE. SYSREG: see decode_sysreg_exit().
-	 */
-	__u64 data[8];
+	__u32 pad;
+	__u64 esr, far, hpfar;
+	union {
+		struct {	/* AVCPU_EXIT_MMIO, AVCPU_EXIT_MMIO_NO_SYNDROME */
+			__u64 ipa;
+			__u64 value;	/* a write's value, zero-extended from len bytes */
+			__u32 len;	/* MMIO: 1, 2, 4 or 8 */
+			__u32 is_write;
+		} mmio;
+		struct {	/* AVCPU_EXIT_HYPERCALL */
+			__u64 imm;
+			__u64 args[7];	/* x0..x6 */
+			__u32 smc;	/* it was an SMC */
+			__u32 pad;
+		} hypercall;
+		struct {	/* AVCPU_EXIT_SYSREG */
+			__u8 op0, op1, crn, crm, op2;
+			__u8 rt;	/* 31: XZR */
+			__u8 is_write;
+			__u8 pad;
+			__u64 value;	/* the value written (0 for a read) */
+		} sysreg;
+		struct {	/* AVCPU_EXIT_EXCEPTION */
+			__u64 pc, pstate;
+		} exception;
+	};
 };
 
 /* How the next entry completes the last exit (struct avcpu_vcpu_ctx.complete). */
@@ -249,6 +314,31 @@ struct avcpu_vcpu_ctx {
 };
 HYP_CHECK_OFFSET(avcpu_vcpu_ctx, x, VCPU_CTX_X0);
 static_assert(VCPU_CTX_X30 == VCPU_CTX_X0 + 30 * 8, "x30 offset");
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, sp_el0, VCPU_CTX_SP_EL0);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, pc, VCPU_CTX_PC);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, pstate, VCPU_CTX_PSTATE);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, sys, VCPU_CTX_SYS);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, hcr, VCPU_CTX_HCR);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, vttbr, VCPU_CTX_VTTBR);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, vtcr, VCPU_CTX_VTCR);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, vmpidr, VCPU_CTX_VMPIDR);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, vpidr, VCPU_CTX_VPIDR);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, cptr, VCPU_CTX_CPTR);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, mdcr, VCPU_CTX_MDCR);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, hstr, VCPU_CTX_HSTR);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, cnthctl, VCPU_CTX_CNTHCTL);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, cntvoff, VCPU_CTX_CNTVOFF);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, hcrx, VCPU_CTX_HCRX);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, flags, VCPU_CTX_FLAGS);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, complete, VCPU_CTX_COMPLETE);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, complete_value, VCPU_CTX_COMPLETE_VALUE);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, exit, VCPU_CTX_EXIT);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, smc_rules, VCPU_CTX_SMC_RULES);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, nr_smc_rules, VCPU_CTX_NR_SMC_RULES);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, stats, VCPU_CTX_STATS);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, magic, VCPU_CTX_MAGIC_OFF);
+static_assert(sizeof(struct avcpu_vcpu_ctx) == VCPU_CTX_SIZE, "avcpu_vcpu_ctx size");
+static_assert(VCPU_CTX_SIZE <= VCPU_CTX_PAGE, "avcpu_vcpu_ctx must fit its page");
 
 #endif /* __ASSEMBLY__ */
 #endif /* AVCPU_HYP_ABI_H */

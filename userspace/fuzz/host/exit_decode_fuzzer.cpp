@@ -52,10 +52,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		decode_data_abort(ctx, esr, far, hpfar);
 		if (ctx.exit.reason != AVCPU_EXIT_MMIO)
 			break;
-		uint64_t len = ctx.exit.data[0];
+		uint64_t len = ctx.exit.mmio.len;
 		check(len == 1 || len == 2 || len == 4 || len == 8);
-		check(ctx.exit.ipa < (1ULL << 52));
-		check((ctx.exit.ipa & 0xfff) == (far & 0xfff));
+		check(ctx.exit.mmio.ipa < (1ULL << 52));
+		check((ctx.exit.mmio.ipa & 0xfff) == (far & 0xfff));
 		complete_mmio(ctx, value);
 		check(ctx.pc == before.pc + 4 || ctx.pc == before.pc + 2);
 		unsigned changed = 0;
@@ -67,16 +67,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 1:
 		decode_sysreg_exit(ctx, esr);
 		check(ctx.exit.reason == AVCPU_EXIT_SYSREG);
-		check(ctx.exit.data[6] <= 31);
+		check(ctx.exit.sysreg.rt <= 31);
 		complete_sysreg(ctx, value);
 		check(ctx.pc == before.pc + 4);
-		if (ctx.exit.data[6] == 31 || ctx.exit.data[7])
+		if (ctx.exit.sysreg.rt == 31 || ctx.exit.sysreg.is_write)
 			check(std::memcmp(ctx.x, before.x, sizeof(ctx.x)) == 0);
 		break;
 	case 2:
 		decode_hvc(ctx, esr);
 		check(ctx.exit.reason == AVCPU_EXIT_HYPERCALL);
-		check(ctx.exit.data[0] <= 0xffff);
+		check(ctx.exit.hypercall.imm <= 0xffff);
 		check(ctx.pc == before.pc);
 		break;
 	default:
