@@ -133,6 +133,51 @@ TRACE_EVENT(avcpu_irq_line,
 		  __entry->type, __entry->num, __entry->level)
 );
 
+TRACE_EVENT(avcpu_vgic_overflow,
+	TP_PROTO(unsigned int vcpu, u32 used),
+	TP_ARGS(vcpu, used),
+	TP_STRUCT__entry(
+		__field(unsigned int, vcpu)
+		__field(u32, used)
+	),
+	TP_fast_assign(
+		__entry->vcpu = vcpu;
+		__entry->used = used;
+	),
+	TP_printk("vcpu %u: more to deliver than %u list registers", __entry->vcpu, __entry->used)
+);
+
+TRACE_EVENT(avcpu_vgic_maintenance,
+	TP_PROTO(unsigned int vcpu, u64 misr),
+	TP_ARGS(vcpu, misr),
+	TP_STRUCT__entry(
+		__field(unsigned int, vcpu)
+		__field(u64, misr)
+	),
+	TP_fast_assign(
+		__entry->vcpu = vcpu;
+		__entry->misr = misr;
+	),
+	TP_printk("vcpu %u misr %#llx", __entry->vcpu, __entry->misr)
+);
+
+TRACE_EVENT(avcpu_vgic_sgi,
+	TP_PROTO(unsigned int vcpu, u64 value, u64 targets),
+	TP_ARGS(vcpu, value, targets),
+	TP_STRUCT__entry(
+		__field(unsigned int, vcpu)
+		__field(u64, value)
+		__field(u64, targets)
+	),
+	TP_fast_assign(
+		__entry->vcpu = vcpu;
+		__entry->value = value;
+		__entry->targets = targets;
+	),
+	TP_printk("vcpu %u sgi1r %#llx kicked %#llx", __entry->vcpu, __entry->value,
+		  __entry->targets)
+);
+
 #endif /* AVCPU_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

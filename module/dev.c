@@ -9,6 +9,8 @@
 #include <uapi/linux/avcpu.h>
 
 #include "avcpu.h"
+#include "gic_host.h"
+#include "vgic_core.h"
 #include "vm.h"
 
 static long avcpu_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -38,7 +40,11 @@ static long avcpu_dev_ioctl(struct file *file, unsigned int cmd, unsigned long a
 		case AVCPU_CAP_SMC_RANGES:
 			return AVCPU_SMC_MAX_RANGES;
 		case AVCPU_CAP_IRQ_LINE:
-			return BIT(AVCPU_IRQ_TYPE_CPU);
+			return BIT(AVCPU_IRQ_TYPE_CPU) |
+			       (avcpu_gic_vgic_available() ?
+					BIT(AVCPU_IRQ_TYPE_SPI) | BIT(AVCPU_IRQ_TYPE_PPI) : 0);
+		case AVCPU_CAP_VGIC:
+			return avcpu_gic_vgic_available() ? VGIC_MAX_SPIS : 0;
 		case AVCPU_CAP_VM_STATS:
 			return 1;
 		default:

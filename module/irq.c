@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Interrupt lines (AVCPU_IRQ_LINE). A line is a bit in its vCPU's irq_lines; RUN turns
- * the bits into HCR_EL2.VI/VF on every entry (avcpu_irq_hcr() in vm.h), so a change
- * reaches a running guest by kicking it out of the guest once.
+ * Interrupt lines (AVCPU_IRQ_LINE). A CPU line is a bit in its vCPU's irq_lines; RUN
+ * turns the bits into HCR_EL2.VI/VF on every entry (avcpu_irq_hcr() in vcpu.h), so a
+ * change reaches a running guest by kicking it out of the guest once. SPI and PPI lines
+ * go to the vGIC's distributor and redistributors (vgic.c).
  */
 #include <linux/bitops.h>
 #include <linux/errno.h>
@@ -12,6 +13,7 @@
 
 #include "avcpu_trace.h"
 #include "vcpu.h"
+#include "vgic.h"
 
 long avcpu_irq_line(struct avcpu_vm *vm, const void __user *arg)
 {
@@ -25,12 +27,27 @@ long avcpu_irq_line(struct avcpu_vm *vm, const void __user *arg)
 	type = l.irq >> AVCPU_IRQ_TYPE_SHIFT;
 	id = (l.irq >> AVCPU_IRQ_VCPU_SHIFT) & 0xff;
 	num = l.irq & 0xffff;
-	if (type != AVCPU_IRQ_TYPE_CPU || num > AVCPU_IRQ_CPU_FIQ || l.level > 1)
+	if (l.level > 1 || id >= AVCPU_MAX_VCPUS)
 		return -EINVAL;
-	if (id >= AVCPU_MAX_VCPUS)
+	if (type == AVCPU_IRQ_TYPE_SPI || type == AVCPU_IRQ_TYPE_PPI) {
+		int ret;
+
+		mutex_lock(&vm->lock);
+		ret = avcpu_vgic_irq_line(vm, type, id, num, l.level);
+		mutex_unlock(&vm->lock);
+		if (!ret)
+			trace_avcpu_irq_line(vm->vmid, id, type, num, l.level);
+		return ret;
+	}
+	if (type != AVCPU_IRQ_TYPE_CPU || num > AVCPU_IRQ_CPU_FIQ)
 		return -EINVAL;
 
 	mutex_lock(&vm->lock);		/* keeps the vCPU from being released */
+	if (vm->vgic) {
+		/* The vCPU's IRQ input belongs to the vGIC's virtual CPU interface. */
+		mutex_unlock(&vm->lock);
+		return -EBUSY;
+	}
 	vcpu = vm->vcpus[id];
 	if (!vcpu) {
 		mutex_unlock(&vm->lock);

@@ -9,6 +9,7 @@
 
 #include "avcpu.h"
 #include "el2.h"
+#include "gic_host.h"
 #include "hyp/include/hyp_image.h"
 
 static int avcpu_check_image(void)
@@ -38,10 +39,16 @@ static int __init avcpu_init(void)
 	ret = avcpu_el2_init();
 	if (ret)
 		return ret;
+	ret = avcpu_gic_host_init();
+	if (ret) {
+		avcpu_el2_exit();
+		return ret;
+	}
 	avcpu_debugfs_init();
 	ret = avcpu_dev_init();
 	if (ret) {
 		avcpu_debugfs_exit();
+		avcpu_gic_host_exit();
 		avcpu_el2_exit();
 		return ret;
 	}
@@ -52,6 +59,7 @@ static void __exit avcpu_exit(void)
 {
 	avcpu_dev_exit();
 	avcpu_debugfs_exit();
+	avcpu_gic_host_exit();
 	avcpu_el2_exit();
 }
 

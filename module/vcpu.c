@@ -21,7 +21,9 @@
 #include "avcpu_trace.h"
 #include "hyp_call.h"
 #include "psci.h"
+#include "gic_host.h"
 #include "vcpu.h"
+#include "vgic.h"
 
 /* The guest physical address an exit is about, for tracing: 0 unless an MMIO exit. */
 static u64 avcpu_exit_ipa(const struct avcpu_hyp_exit *e)
@@ -53,8 +55,75 @@ static enum avcpu_exit_action avcpu_vcpu_handle_exit(struct avcpu_vcpu *vcpu)
 		if (avcpu_psci_is_call((u32)vcpu->ctx->x[0]))
 			return avcpu_vcpu_psci(vcpu);
 		break;
+	case AVCPU_EXIT_MMIO:
+	case AVCPU_EXIT_SYSREG:
+		if (avcpu_vgic_handle_exit(vcpu))
+			return AVCPU_ACTION_RESUME;
+		break;
 	}
 	return avcpu_exit_report(vcpu);
+}
+
+/* One guest run with the CPU to ourselves; false when work turned up first. */
+static bool avcpu_vcpu_enter(struct avcpu_vcpu *vcpu, struct avcpu_hvc_res *res)
+{
+	struct avcpu_vm *vm = vcpu->vm;
+	bool entered = false;
+	u64 start;
+
+	kernel_neon_begin();
+	/* One CPU from the stage-1 check until the guest's FP is saved. */
+	preempt_disable();
+	if (*this_cpu_ptr(vm->last_vcpu_ran) != vcpu->id) {
+		vcpu->ctx->flags |= VCPU_FLAG_FLUSH_STAGE1;
+		*this_cpu_ptr(vm->last_vcpu_ran) = vcpu->id;
+	}
+	avcpu_fpsimd_load(&vcpu->fp);
+	/*
+	 * Interrupts stay off from the last look at pending work to the guest entry: a
+	 * kick (signal, line change, power change) after the look leaves its IPI
+	 * pending, and a pending physical interrupt makes the guest exit at once
+	 * (HCR_EL2.IMO), instead of the kick waiting for the next host tick. The list
+	 * registers are filled and emptied on this CPU with interrupts off too: INTID 27's
+	 * physical state is this CPU's.
+	 */
+	local_irq_disable();
+	if (!avcpu_vcpu_has_work(vcpu) && !signal_pending(current)) {
+		vcpu->ctx->hcr = avcpu_irq_hcr(vcpu, vcpu->ctx->hcr);
+		if (vm->vgic)
+			avcpu_vgic_flush(vcpu);
+		else
+			/*
+			 * No GIC in the guest: its virtual timer must never interrupt the
+			 * host (it would end every entry, the line dropping before the host
+			 * could acknowledge it). INTID 27 held active keeps it quiet, as
+			 * when nothing had enabled it.
+			 */
+			avcpu_vtimer_set_phys_active(true);
+		trace_avcpu_entry(vm->vmid, vcpu->id, vcpu->ctx->pc);
+		start = ktime_get_ns();
+		*res = avcpu_hvc(AVCPU_HC_VCPU_RUN, virt_to_phys(vcpu->ctx), 0, 0, 0);
+		vcpu->stats.guest_ns += ktime_get_ns() - start;
+		if (vm->vgic && !res->a0)
+			avcpu_vgic_fold(vcpu);
+		entered = true;
+	}
+	local_irq_enable();
+	if (entered)
+		avcpu_fpsimd_save(&vcpu->fp);
+	preempt_enable();
+	kernel_neon_end();
+	return entered;
+}
+
+/* The first RUN of any vCPU fixes the VM's vGIC (or its absence). */
+static void avcpu_vm_mark_ran(struct avcpu_vm *vm)
+{
+	if (READ_ONCE(vm->ran))
+		return;
+	mutex_lock(&vm->lock);
+	WRITE_ONCE(vm->ran, true);
+	mutex_unlock(&vm->lock);
 }
 
 static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
@@ -63,10 +132,10 @@ static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
 	struct avcpu_run *run = vcpu->run;
 	struct avcpu_hvc_res res;
 	long ret = 0;
-	u64 start;
 
 	if (!mutex_trylock(&vcpu->lock))
 		return -EBUSY;
+	avcpu_vm_mark_ran(vm);
 	WRITE_ONCE(vcpu->task, current);
 	avcpu_exit_complete(vcpu);
 	for (;;) {
@@ -81,38 +150,10 @@ static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
 		}
 		WRITE_ONCE(vcpu->wake, false);
 		cond_resched();
-
-		kernel_neon_begin();
-		/* One CPU from the stage-1 check until the guest's FP is saved. */
-		preempt_disable();
-		if (*this_cpu_ptr(vm->last_vcpu_ran) != vcpu->id) {
-			vcpu->ctx->flags |= VCPU_FLAG_FLUSH_STAGE1;
-			*this_cpu_ptr(vm->last_vcpu_ran) = vcpu->id;
-		}
-		avcpu_fpsimd_load(&vcpu->fp);
-		/*
-		 * Interrupts stay off from the last look at pending work to the guest entry: a
-		 * kick (signal, line change, power change) after the look leaves its IPI
-		 * pending, and a pending physical interrupt makes the guest exit at once
-		 * (HCR_EL2.IMO), instead of the kick waiting for the next host tick.
-		 */
-		local_irq_disable();
-		if (avcpu_vcpu_has_work(vcpu) || signal_pending(current)) {
-			local_irq_enable();
-			preempt_enable();
-			kernel_neon_end();
+		if (!avcpu_vcpu_enter(vcpu, &res))
 			continue;
-		}
-		vcpu->ctx->hcr = avcpu_irq_hcr(vcpu, vcpu->ctx->hcr);
-		trace_avcpu_entry(vm->vmid, vcpu->id, vcpu->ctx->pc);
-		start = ktime_get_ns();
-		res = avcpu_hvc(AVCPU_HC_VCPU_RUN, virt_to_phys(vcpu->ctx), 0, 0, 0);
-		vcpu->stats.guest_ns += ktime_get_ns() - start;
-		local_irq_enable();
-		avcpu_fpsimd_save(&vcpu->fp);
-		preempt_enable();
-		kernel_neon_end();
-
+		if (unlikely(vcpu->vgic_kick))
+			avcpu_vgic_kick_after_fold(vcpu);
 		if (res.a0 == HVC_STUB_ERR) {
 			/* EL2 was handed back (reboot): nothing can run any more. */
 			ret = -ENODEV;
@@ -190,8 +231,10 @@ static int avcpu_vcpu_release(struct inode *inode, struct file *file)
 	struct avcpu_vm *vm = vcpu->vm;
 	int cpu;
 
+	avcpu_timer_vcpu_destroy(vcpu);
 	mutex_lock(&vm->lock);
 	avcpu_vm_stats_retire(vm, vcpu);
+	avcpu_vgic_vcpu_update(vm, vcpu->id, false, 0);
 	vm->vcpus[vcpu->id] = NULL;
 	/* A vCPU created later with this id must not look like the one that ran here. */
 	for_each_possible_cpu(cpu)
@@ -227,6 +270,7 @@ int avcpu_vcpu_create(struct avcpu_vm *vm, unsigned long id)
 	mutex_init(&vcpu->lock);
 	spin_lock_init(&vcpu->power_lock);
 	init_waitqueue_head(&vcpu->wq);
+	avcpu_timer_vcpu_init(vcpu);
 	vcpu->power = AVCPU_POWER_ON;
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vcpu->ctx = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
@@ -244,20 +288,23 @@ int avcpu_vcpu_create(struct avcpu_vm *vm, unsigned long id)
 		return ret;
 	}
 	mutex_lock(&vm->lock);
-	if (vm->vcpus[id]) {
+	if (vm->vcpus[id] || (vm->vgic && id >= vm->vgic->dist.nr_cpus)) {
+		ret = vm->vcpus[id] ? -EEXIST : -EINVAL; /* no redistributor for it */
 		mutex_unlock(&vm->lock);
 		avcpu_vcpu_free(vcpu);
-		return -EEXIST;
+		return ret;
 	}
 	avcpu_vcpu_reset(vcpu); /* under vm->lock: the VM's config and SMC policy */
 	vm->vcpus[id] = vcpu;
 	vm->vcpus_created++;
+	avcpu_vgic_vcpu_update(vm, id, true, vcpu->mpidr);
 	kref_get(&vm->ref);
 	mutex_unlock(&vm->lock);
 
 	ret = anon_inode_getfd("avcpu-vcpu", &avcpu_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
 	if (ret < 0) {
 		mutex_lock(&vm->lock);
+		avcpu_vgic_vcpu_update(vm, id, false, 0);
 		vm->vcpus[id] = NULL;
 		mutex_unlock(&vm->lock);
 		avcpu_vcpu_free(vcpu);

@@ -16,6 +16,7 @@
 
 #include "el2_controls.h"
 #include "hyp/include/hyp_abi.h"
+#include "timer.h"
 #include "vm.h"
 
 struct avcpu_fpsimd {
@@ -35,6 +36,9 @@ struct avcpu_vcpu {
 	struct avcpu_vcpu_stats stats;	/* updated by RUN's thread only */
 	unsigned long irq_lines;	/* bit AVCPU_IRQ_CPU_*: asserted lines (irq.c) */
 	atomic64_t irq_changes;
+	struct avcpu_ptimer ptimer;	/* the emulated EL1 physical timer (timer.c) */
+	u32 timer_lrs;			/* LRs last flushed with a pending timer interrupt */
+	u64 vgic_kick;			/* vCPUs the last fold owes a kick (re-routed SPIs) */
 
 	/* Power state (PSCI): changed by other vCPUs and ioctls while RUN sleeps. */
 	spinlock_t power_lock;

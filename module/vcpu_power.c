@@ -4,7 +4,6 @@
  * being off. Other vCPUs and ioctls change the state while RUN sleeps; RUN's thread applies
  * it under vcpu->lock.
  */
-#include <linux/math64.h>
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include <asm/sysreg.h>
@@ -12,6 +11,7 @@
 #include <uapi/linux/avcpu.h>
 
 #include "vcpu.h"
+#include "vgic.h"
 
 void avcpu_vcpu_kick(struct avcpu_vcpu *vcpu)
 {
@@ -70,23 +70,13 @@ bool avcpu_vcpu_has_work(struct avcpu_vcpu *vcpu)
 	       READ_ONCE(vcpu->run->immediate_exit);
 }
 
-/* A WFI ends on a pending interrupt even while PSTATE masks it (Arm ARM D1.6.2). */
+/*
+ * A WFI ends on a pending interrupt even while PSTATE masks it (Arm ARM D1.6.2): an
+ * asserted CPU line, or one the vGIC would deliver (its timers' levels included).
+ */
 bool avcpu_vcpu_has_irq(struct avcpu_vcpu *vcpu)
 {
-	return READ_ONCE(vcpu->irq_lines) != 0;
-}
-
-/* The guest's virtual timer deadline in host nanoseconds from now; 0: it has fired. */
-static bool avcpu_vtimer_deadline(const struct avcpu_vcpu_ctx *ctx, u64 *ns)
-{
-	u64 ctl = ctx->sys[VSYS_CNTV_CTL], cval = ctx->sys[VSYS_CNTV_CVAL], now;
-
-	if ((ctl & 3) != 1) /* ENABLE set, IMASK clear */
-		return false;
-	now = read_sysreg(cntpct_el0) - ctx->cntvoff;
-	*ns = cval <= now ? 0 :
-	      mul_u64_u64_div_u64(cval - now, NSEC_PER_SEC, read_sysreg(cntfrq_el0));
-	return true;
+	return READ_ONCE(vcpu->irq_lines) != 0 || avcpu_vgic_has_irq(vcpu);
 }
 
 void avcpu_vcpu_wait(struct avcpu_vcpu *vcpu)
@@ -96,7 +86,7 @@ void avcpu_vcpu_wait(struct avcpu_vcpu *vcpu)
 	if (avcpu_vcpu_has_irq(vcpu))
 		return;
 	vcpu->stats.wfi_sleeps++;
-	if (avcpu_vtimer_deadline(vcpu->ctx, &ns)) {
+	if (avcpu_timer_next_ns(vcpu, &ns)) {
 		if (!ns)
 			return;
 		wait_event_interruptible_hrtimeout(vcpu->wq, avcpu_vcpu_has_work(vcpu) ||

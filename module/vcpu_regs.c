@@ -13,6 +13,7 @@
 
 #include "el2_controls.h"
 #include "vcpu.h"
+#include "vgic.h"
 
 /* Where a vCPU starts, and where CPU_ON puts it: EL1h with D, A, I and F masked. */
 #define PSTATE_EL1H_MASKED (PSR_MODE_EL1h | PSR_D_BIT | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT)
@@ -74,6 +75,7 @@ void avcpu_vcpu_reset(struct avcpu_vcpu *vcpu)
 	memcpy(ctx->smc_rules, vcpu->vm->smc.ranges, sizeof(ctx->smc_rules));
 	ctx->nr_smc_rules = vcpu->vm->smc.nr_ranges;
 	memset(&vcpu->fp, 0, sizeof(vcpu->fp));
+	avcpu_vgic_vcpu_reset(vcpu);
 }
 
 /* PSCI CPU_ON's reset: entry point, context id in x0, EL1h, masked, MMU off. */
@@ -177,6 +179,10 @@ static long avcpu_one_reg(struct avcpu_vcpu *vcpu, void __user *arg, bool set)
 			return -EINVAL;
 		vcpu->ctx->vmpidr = mpidr | MPIDR_EL1_RES1;
 		WRITE_ONCE(vcpu->mpidr, vcpu->ctx->vmpidr);
+		/* The vGIC routes SPIs and SGIs by affinity. */
+		mutex_lock(&vcpu->vm->lock);
+		avcpu_vgic_vcpu_update(vcpu->vm, vcpu->id, true, vcpu->mpidr);
+		mutex_unlock(&vcpu->vm->lock);
 		return 0;
 	}
 	return copy_from_user(ptr, uaddr, size) ? -EFAULT : 0;

@@ -26,6 +26,7 @@
 #include "hyp_call.h"
 #include "psci.h"
 #include "vcpu.h"
+#include "vgic.h"
 
 /* VMID 0 is the host's (VTTBR_EL2 while no guest runs). */
 static DECLARE_BITMAP(avcpu_vmids, AVCPU_MAX_VMS + 1);
@@ -139,9 +140,22 @@ static bool avcpu_memslot_overlaps(struct avcpu_vm *vm, u64 gpa, u64 size)
 	return false;
 }
 
-bool avcpu_vm_gpa_is_memory(struct avcpu_vm *vm, u64 gpa)
+bool avcpu_vm_range_is_memory(struct avcpu_vm *vm, u64 gpa, u64 size)
 {
-	return avcpu_memslot_overlaps(vm, gpa, 1);
+	return avcpu_memslot_overlaps(vm, gpa, size);
+}
+
+/* The vGIC's frames are the kernel's MMIO: no memory slot may cover them. */
+static bool avcpu_vgic_overlaps(struct avcpu_vm *vm, u64 gpa, u64 size)
+{
+	const struct avcpu_vgic *vgic = vm->vgic;
+	u64 rsize;
+
+	if (!vgic)
+		return false;
+	rsize = (u64)vgic->dist.nr_cpus * AVCPU_VGIC_REDIST_SIZE;
+	return (gpa < vgic->dist_base + AVCPU_VGIC_DIST_SIZE && vgic->dist_base < gpa + size) ||
+	       (gpa < vgic->redist_base + rsize && vgic->redist_base < gpa + size);
 }
 
 static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memory_region *r)
@@ -172,7 +186,8 @@ static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memor
 		return -EFAULT;
 	if (slot->size)
 		return -EBUSY;
-	if (avcpu_memslot_overlaps(vm, r->guest_phys_addr, r->memory_size))
+	if (avcpu_memslot_overlaps(vm, r->guest_phys_addr, r->memory_size) ||
+	    avcpu_vgic_overlaps(vm, r->guest_phys_addr, r->memory_size))
 		return -EEXIST;
 
 	slot->npages = r->memory_size >> PAGE_SHIFT;
@@ -328,6 +343,10 @@ static long avcpu_vm_ioctl(struct file *file, unsigned int cmd, unsigned long ar
 		return avcpu_irq_line(vm, (void __user *)arg);
 	case AVCPU_GET_VM_STATS:
 		return avcpu_vm_get_stats(vm, (void __user *)arg);
+	case AVCPU_CREATE_VGIC:
+		return avcpu_vgic_create(vm, (void __user *)arg);
+	case AVCPU_GET_VGIC_IRQ:
+		return avcpu_vgic_get_irq(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -342,6 +361,7 @@ static void avcpu_vm_free(struct kref *ref)
 		avcpu_memslot_release(vm, &vm->slots[i]);
 	avcpu_vm_flush_tlb(vm);
 	avcpu_pgt_destroy(&vm->s2);
+	avcpu_vgic_destroy(vm);
 	avcpu_vmid_free(vm->vmid);
 	free_percpu(vm->last_vcpu_ran);
 	mmdrop(vm->mm);

@@ -23,6 +23,7 @@ struct avcpu_memslot {
 };
 
 struct avcpu_vcpu;
+struct avcpu_vgic;
 
 struct avcpu_vm {
 	struct kref ref;
@@ -39,6 +40,8 @@ struct avcpu_vm {
 	struct mm_struct *mm;		/* whose RLIMIT_MEMLOCK pinned pages count against */
 	struct avcpu_smc_policy smc;
 	struct avcpu_vcpu_stats retired_stats;	/* of vCPUs already closed */
+	struct avcpu_vgic *vgic;	/* set once, before the first RUN (vgic.c) */
+	bool ran;			/* a vCPU has entered RUN: the vGIC is fixed */
 };
 
 int avcpu_vm_create(unsigned long flags);
@@ -50,8 +53,12 @@ long avcpu_irq_line(struct avcpu_vm *vm, const void __user *arg);
 /* stats.c */
 long avcpu_vm_get_stats(struct avcpu_vm *vm, void __user *arg);
 
-/* psci_glue.c: whether gpa lies in one of the VM's memory slots (vm->lock held). */
-bool avcpu_vm_gpa_is_memory(struct avcpu_vm *vm, u64 gpa);
+/* Whether [gpa, gpa + size) touches one of the VM's memory slots (vm->lock held). */
+bool avcpu_vm_range_is_memory(struct avcpu_vm *vm, u64 gpa, u64 size);
+static inline bool avcpu_vm_gpa_is_memory(struct avcpu_vm *vm, u64 gpa)
+{
+	return avcpu_vm_range_is_memory(vm, gpa, 1);
+}
 
 /* Guest physical address size from ID_AA64MMFR0_EL1.PARange, at most 48 bits. */
 unsigned int avcpu_ipa_bits(void);

@@ -62,8 +62,15 @@ FIXTURE_TEARDOWN(irq)
 
 TEST_F(irq, capability_reports_the_cpu_line_type)
 {
+	long lines, expect;
+
 	RETURN_IF_SKIPPED();
-	EXPECT_EQ(1 << AVCPU_IRQ_TYPE_CPU, ioctl(self->t.dev, AVCPU_CHECK_CAP, AVCPU_CAP_IRQ_LINE));
+	lines = ioctl(self->t.dev, AVCPU_CHECK_CAP, AVCPU_CAP_IRQ_LINE);
+	/* The CPU line always; the GIC's SPI and PPI lines exactly when a vGIC can exist. */
+	expect = 1 << AVCPU_IRQ_TYPE_CPU;
+	if (ioctl(self->t.dev, AVCPU_CHECK_CAP, AVCPU_CAP_VGIC) > 0)
+		expect |= 1 << AVCPU_IRQ_TYPE_SPI | 1 << AVCPU_IRQ_TYPE_PPI;
+	EXPECT_EQ(expect, lines);
 	EXPECT_EQ(1, ioctl(self->t.dev, AVCPU_CHECK_CAP, AVCPU_CAP_VM_STATS));
 }
 
@@ -203,7 +210,9 @@ TEST_F(irq, bad_lines_are_refused)
 		uint32_t irq, level;
 		int err;
 	} bad[] = {
-		{ AVCPU_IRQ(1, 0, 0), 1, -EINVAL },			/* no such type yet */
+		{ AVCPU_IRQ(AVCPU_IRQ_TYPE_SPI, 0, 32), 1, -ENXIO },	/* no vGIC */
+		{ AVCPU_IRQ(AVCPU_IRQ_TYPE_PPI, 0, 20), 1, -ENXIO },	/* no vGIC */
+		{ AVCPU_IRQ(3, 0, 0), 1, -EINVAL },			/* no such type */
 		{ AVCPU_IRQ(AVCPU_IRQ_TYPE_CPU, 0, 2), 1, -EINVAL },	/* no such input */
 		{ AVCPU_IRQ(AVCPU_IRQ_TYPE_CPU, 0, 0), 2, -EINVAL },	/* not a level */
 		{ AVCPU_IRQ(AVCPU_IRQ_TYPE_CPU, 200, 0), 1, -EINVAL },	/* beyond any vCPU id */

@@ -5,6 +5,7 @@
 #include "host_call.h"
 #include "percpu.h"
 #include "sysreg.h"
+#include "vgic_sr.h"
 
 extern "C" uint64_t __guest_enter(avcpu_vcpu_ctx *ctx, avcpu_hyp_percpu *cpu);
 // entry.S: SMC #0 with regs[0..7] in x0..x7, results back in regs[0..3]. An SMC that is
@@ -180,12 +181,13 @@ void inject_undef(avcpu_vcpu_ctx &ctx)
 avcpu_exit_action handle_sysreg(avcpu_vcpu_ctx &ctx, uint64_t esr)
 {
 	SysRegAccess sr{Syndrome{esr}.iss()};
+	bool has_vgic = ctx.flags & VCPU_FLAG_VGIC;
 
-	switch (classify_sysreg(sr)) {
+	switch (classify_sysreg(sr, has_vgic)) {
 	case SysregAction::emulate_id:
 		write_reg(ctx, sr.reg(),
 			  read_id_register(sr.crm(), sr.op2()) &
-				  ~id_hidden_bits(sr.crm(), sr.op2()));
+				  ~id_hidden_bits(sr.crm(), sr.op2(), has_vgic));
 		break;
 	case SysregAction::emulate_mdscr:
 		if (sr.read())
@@ -207,6 +209,7 @@ avcpu_exit_action handle_sysreg(avcpu_vcpu_ctx &ctx, uint64_t esr)
 		inject_undef(ctx);
 		return AVCPU_ACTION_RESUME;
 	case SysregAction::exit:
+	case SysregAction::exit_kernel:
 		decode_sysreg_exit(ctx, esr);
 		return AVCPU_ACTION_HOST;
 	}
@@ -346,6 +349,7 @@ CallResult vcpu_run(uint64_t ctx_pa)
 		break;
 	}
 	ctx.complete = VCPU_COMPLETE_NONE;
+	vgic_enter(ctx.gic, ctx.flags & VCPU_FLAG_VGIC);
 	if (ctx.flags & VCPU_FLAG_FLUSH_STAGE1) {
 		// Another vCPU of this VM ran on this CPU last: its stage-1 entries (same VMID)
 		// must not be visible to this one.
@@ -369,6 +373,7 @@ CallResult vcpu_run(uint64_t ctx_pa)
 			break;
 	}
 
+	vgic_exit(ctx.gic, ctx.flags & VCPU_FLAG_VGIC);
 	save_el1(ctx.sys);
 	// The guest's virtual timer must not fire at the host, which has no handler for it.
 	write_sysreg(0, cntv_ctl_el0);

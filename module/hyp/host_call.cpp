@@ -56,6 +56,7 @@ struct CallTable {
 		entries[AVCPU_HC_VCPU_RUN & 0xffff] = unpack<vcpu_run>;
 		entries[AVCPU_HC_FLUSH_VMID & 0xffff] = unpack<flush_vmid>;
 		entries[AVCPU_HC_FLUSH_EL2 & 0xffff] = unpack<flush_el2>;
+		entries[AVCPU_HC_GIC_INFO & 0xffff] = unpack<gic_info>;
 	}
 };
 

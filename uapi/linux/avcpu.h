@@ -9,7 +9,7 @@
  *                AVCPU_GET_VCPU_MMAP_SIZE
  *   VM fd        AVCPU_SET_MEMORY_REGION, AVCPU_CREATE_VCPU, AVCPU_GET_VCPU_MMAP_SIZE,
  *                AVCPU_TRANSLATE_GPA, AVCPU_SET_VM_CONFIG, AVCPU_SET_SMC_POLICY,
- *                AVCPU_IRQ_LINE, AVCPU_GET_VM_STATS
+ *                AVCPU_IRQ_LINE, AVCPU_GET_VM_STATS, AVCPU_CREATE_VGIC, AVCPU_GET_VGIC_IRQ
  *   vCPU fd      AVCPU_RUN, AVCPU_GET_REGS, AVCPU_SET_REGS, AVCPU_GET_ONE_REG,
  *                AVCPU_SET_ONE_REG, AVCPU_GET_REG_LIST, AVCPU_GET_POWER_STATE,
  *                AVCPU_SET_POWER_STATE, AVCPU_GET_VCPU_STATS, mmap() of struct avcpu_run
@@ -42,6 +42,7 @@
 #define AVCPU_CAP_SMC_RANGES	8	/* ranges in struct avcpu_smc_policy */
 #define AVCPU_CAP_IRQ_LINE	9	/* AVCPU_IRQ_LINE: bit n set = AVCPU_IRQ_TYPE n works */
 #define AVCPU_CAP_VM_STATS	10	/* AVCPU_GET_VM_STATS */
+#define AVCPU_CAP_VGIC		11	/* AVCPU_CREATE_VGIC: the most SPIs a vGIC can have */
 
 /* VM fd */
 struct avcpu_memory_region {
@@ -114,7 +115,14 @@ struct avcpu_smc_policy {
  * interrupt controller in between (HCR_EL2.VI/VF, Arm ARM D1.3.6 "Virtual interrupts").
  * The guest takes it at its VBAR_EL1 when PSTATE.I/F allow; ISR_EL1 shows it pending
  * either way; it ends a WFI. A device model acknowledges by deasserting the line.
- * Controller-routed types (PPI, SPI) are reserved for the GIC model.
+ *
+ * AVCPU_IRQ_TYPE_SPI (needs a vGIC): number = the INTID, 32 up to 32 + nr_spis - 1; the
+ * vCPU field must be 0. The line's level goes to the vGIC's distributor: a level-sensitive
+ * SPI stays pending while the line is high (and is pending again after the guest ends it),
+ * an edge-triggered one becomes pending on each rising edge.
+ * AVCPU_IRQ_TYPE_PPI (needs a vGIC): number = the INTID, 16 to 31, of that vCPU's
+ * redistributor; the timer PPIs 27 and 30 belong to the kernel (EINVAL).
+ * Without a vGIC these two fail with ENXIO; with one, TYPE_CPU fails with EBUSY.
  */
 struct avcpu_irq_level {
 	__u32 irq;
@@ -123,12 +131,58 @@ struct avcpu_irq_level {
 #define AVCPU_IRQ_TYPE_SHIFT	24
 #define AVCPU_IRQ_VCPU_SHIFT	16
 #define AVCPU_IRQ_TYPE_CPU	0
+#define AVCPU_IRQ_TYPE_SPI	1
+#define AVCPU_IRQ_TYPE_PPI	2
 #define AVCPU_IRQ_CPU_IRQ	0
 #define AVCPU_IRQ_CPU_FIQ	1
 #define AVCPU_IRQ(type, vcpu, num) \
 	(((__u32)(type) << AVCPU_IRQ_TYPE_SHIFT) | ((__u32)(vcpu) << AVCPU_IRQ_VCPU_SHIFT) | \
 	 (__u32)(num))
 #define AVCPU_IRQ_LINE		_IOW(AVCPUIO, 0x15, struct avcpu_irq_level)
+
+/*
+ * An in-kernel GICv3 (Documentation/api.rst, "The vGIC"): the distributor (64 KiB at
+ * dist_base) and nr_redists redistributors (128 KiB each, RD then SGI frame, from
+ * redist_base; frame n belongs to vCPU id n) are emulated in the kernel, the CPU interface
+ * is the hardware's virtual one. Both bases 64 KiB aligned, inside the IPA space, clear of
+ * every memory slot and of each other (EINVAL); nr_spis a multiple of 32 from 32 to
+ * AVCPU_CHECK_CAP(AVCPU_CAP_VGIC) (EINVAL); nr_redists 1 to AVCPU_CAP_MAX_VCPUS and above
+ * every vCPU id already created (EINVAL). Before the first RUN of any vCPU (EBUSY after),
+ * once per VM (EEXIST). ENODEV when the host's GIC cannot be shared this way.
+ */
+struct avcpu_vgic_config {
+	__u64 dist_base;
+	__u64 redist_base;
+	__u32 nr_spis;
+	__u32 nr_redists;
+	__u64 reserved[4];		/* must be 0 */
+};
+#define AVCPU_VGIC_DIST_SIZE	0x10000ULL
+#define AVCPU_VGIC_REDIST_SIZE	0x20000ULL	/* per vCPU */
+#define AVCPU_CREATE_VGIC	_IOW(AVCPUIO, 0x17, struct avcpu_vgic_config)
+
+/*
+ * One interrupt's state as the vGIC holds it (for tests and debugging). In: intid, and
+ * vcpu for an SGI or PPI (0-31). The state is the one after the vCPU's last exit: an
+ * interrupt the guest acknowledged since then still shows as pending.
+ */
+struct avcpu_vgic_irq {
+	__u32 intid;			/* in */
+	__u32 vcpu;			/* in: SGIs and PPIs */
+	__u8 enabled;
+	__u8 pending;			/* latched, or a level-sensitive line that is high */
+	__u8 active;
+	__u8 level;			/* the input line */
+	__u8 edge;			/* 1: edge-triggered, 0: level-sensitive */
+	__u8 group;
+	__u8 priority;
+	__u8 pad;
+	__u64 route;			/* SPIs: GICD_IROUTER (affinity) */
+	__u32 target;			/* the vCPU it is delivered to, or ~0U: none */
+	__u32 pad2;
+	__u64 reserved[2];
+};
+#define AVCPU_GET_VGIC_IRQ	_IOWR(AVCPUIO, 0x18, struct avcpu_vgic_irq)
 
 /* vCPU fd */
 struct avcpu_regs {
@@ -245,7 +299,13 @@ struct avcpu_vcpu_stats {
 	__u64 sysreg_emulated;		/* system-register traps handled at EL2 */
 	__u64 guest_ns;			/* time in the guest, nanoseconds */
 	__u64 irq_changes;		/* AVCPU_IRQ_LINE calls that changed one of its lines */
-	__u64 reserved[8];
+	__u64 vgic_injected;		/* interrupts put into its list registers */
+	__u64 vgic_lr_overflows;	/* entries with more to deliver than list registers */
+	__u64 vgic_maintenance;		/* maintenance interrupts (list-register underflow) */
+	__u64 vgic_sgis;		/* SGIs it sent (ICC_SGI1R_EL1 writes, in the kernel) */
+	__u64 vgic_mmio;		/* distributor/redistributor accesses served in the kernel */
+	__u64 timer_irqs;		/* timer interrupts raised for it (virtual + physical) */
+	__u64 reserved[2];
 };
 #define AVCPU_GET_VCPU_STATS	_IOR(AVCPUIO, 0x28, struct avcpu_vcpu_stats)
 

@@ -25,8 +25,9 @@ constexpr size_t page = 4096;
 constexpr size_t pool_size = 8 << 20;
 
 // What a failing ioctl may say; anything else is a finding (Documentation/api.rst).
-const std::set<int> documented_errnos = {E2BIG,	 EBUSY,	 EEXIST, EFAULT, EINTR, EINVAL,	   ENOENT,
-					 ENOMEM, ENOSPC, ENOTTY, ERANGE, EPERM, EOVERFLOW, EMFILE};
+const std::set<int> documented_errnos = {E2BIG,	    EBUSY,  EEXIST, EFAULT, EINTR,  EINVAL,
+					 ENOENT,    ENOMEM, ENOSPC, ENOTTY, ERANGE, EPERM,
+					 EOVERFLOW, EMFILE, ENXIO,  ENODEV};
 
 struct Vcpu {
 	int fd;
@@ -242,7 +243,17 @@ private:
 
 	void vm_misc(Report &r, Vm &vm)
 	{
-		switch (rng_.below(5)) {
+		switch (rng_.below(7)) {
+		case 5:
+			vgic_create(r, vm);
+			break;
+		case 6: {
+			avcpu_vgic_irq q{};
+			q.intid = uint32_t(rng_.chance(80) ? rng_.below(140) : rng_.edgy());
+			q.vcpu = uint32_t(rng_.chance(80) ? rng_.below(6) : rng_.edgy());
+			check(r, "GET_VGIC_IRQ", ioctl(vm.fd, AVCPU_GET_VGIC_IRQ, &q));
+			break;
+		}
 		case 0: {
 			avcpu_vm_config c{};
 			c.flags = rng_.chance(70) ? rng_.below(4) : rng_.edgy();
@@ -279,7 +290,10 @@ private:
 		}
 		case 3: {
 			avcpu_irq_level l{};
-			l.irq = rng_.chance(80) ? AVCPU_IRQ(0, rng_.below(6), rng_.below(3))
+			// CPU lines, SPIs and PPIs of a plausible shape, or anything at all.
+			l.irq = rng_.chance(80) ? AVCPU_IRQ(rng_.below(3), rng_.below(6),
+							    rng_.chance(50) ? rng_.below(3)
+									    : rng_.below(140))
 						: uint32_t(rng_.u64());
 			l.level = uint32_t(rng_.chance(90) ? rng_.below(2) : rng_.edgy());
 			check(r, "IRQ_LINE", ioctl(vm.fd, AVCPU_IRQ_LINE, &l));
@@ -291,6 +305,21 @@ private:
 			break;
 		}
 		}
+	}
+
+	// AVCPU_CREATE_VGIC: mostly the test layout (GICD 0x08000000, GICR 0x080a0000, clear
+	// of the fuzz VM's memory), sometimes any layout at all.
+	void vgic_create(Report &r, Vm &vm)
+	{
+		avcpu_vgic_config c{};
+		bool sane = rng_.chance(70);
+		c.dist_base = sane ? 0x08000000ULL : rng_.edgy();
+		c.redist_base = sane ? 0x080a0000ULL : rng_.edgy();
+		c.nr_spis = uint32_t(sane ? 32 * (1 + rng_.below(4)) : rng_.edgy());
+		c.nr_redists = uint32_t(sane ? 1 + rng_.below(8) : rng_.edgy());
+		if (rng_.chance(5))
+			c.reserved[rng_.below(4)] = rng_.edgy();
+		check(r, "CREATE_VGIC", ioctl(vm.fd, AVCPU_CREATE_VGIC, &c));
 	}
 
 	void regs(Report &r, Vcpu &v)

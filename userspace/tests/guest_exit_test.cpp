@@ -153,7 +153,44 @@ TEST(ClassifySysreg, EachClass)
 	EXPECT_EQ(SysregAction::exit, cls(3, 0, 1, 0, 1));	      // ACTLR_EL1
 	EXPECT_EQ(SysregAction::exit, cls(3, 3, 14, 2, 1));	      // CNTP_CTL_EL0
 	EXPECT_EQ(SysregAction::exit, cls(3, 1, 15, 2, 0));	      // implementation defined
-	EXPECT_EQ(SysregAction::exit, cls(3, 0, 12, 11, 5, false));   // ICC_SGI1R_EL1
+}
+
+// The GIC CPU interface: absent without a vGIC; with one, only SGI writes reach the kernel.
+TEST(ClassifySysreg, GicCpuInterface)
+{
+	auto cls = [](unsigned crn, unsigned crm, unsigned op2, bool read, bool vgic) {
+		return classify_sysreg(SysRegAccess{sys_iss(3, 0, crn, crm, op2, 0, read)}, vgic);
+	};
+	struct Case {
+		const char *name;
+		unsigned crn, crm, op2;
+		bool read;
+		SysregAction no_vgic, with_vgic;
+	};
+	const Case cases[] = {
+		{"ICC_SGI1R_EL1", 12, 11, 5, false, SysregAction::undef, SysregAction::exit_kernel},
+		{"ICC_ASGI1R_EL1", 12, 11, 6, false, SysregAction::undef,
+		 SysregAction::exit_kernel},
+		{"ICC_SGI0R_EL1", 12, 11, 7, false, SysregAction::undef, SysregAction::exit_kernel},
+		{"ICC_SGI1R_EL1 read", 12, 11, 5, true, SysregAction::undef, SysregAction::undef},
+		{"ICC_IAR1_EL1", 12, 12, 0, true, SysregAction::undef, SysregAction::undef},
+		{"ICC_PMR_EL1", 4, 6, 0, false, SysregAction::undef, SysregAction::undef},
+		{"ICC_AP0R0_EL1", 12, 8, 4, true, SysregAction::undef, SysregAction::undef},
+		{"ICC_DIR_EL1", 12, 11, 1, false, SysregAction::undef, SysregAction::undef},
+		{"ICC_IGRPEN1_EL1", 12, 12, 7, false, SysregAction::undef, SysregAction::undef},
+	};
+	for (const auto &c : cases) {
+		EXPECT_EQ(c.no_vgic, cls(c.crn, c.crm, c.op2, c.read, false)) << c.name;
+		EXPECT_EQ(c.with_vgic, cls(c.crn, c.crm, c.op2, c.read, true)) << c.name;
+	}
+	EXPECT_EQ(SysregAction::exit, cls(4, 6, 1, true, false)) << "not a GIC register";
+}
+
+TEST(IdRegisters, GicFieldOnlyWithVgic)
+{
+	const uint64_t gic = 0xfULL << 24;
+	EXPECT_EQ(gic, id_hidden_bits(4, 0, false) & gic) << "ID_AA64PFR0_EL1.GIC hidden";
+	EXPECT_EQ(0u, id_hidden_bits(4, 0, true) & gic) << "shown with a vGIC";
 }
 
 TEST(ExceptionEntry, VectorOffsetsAndPstate)

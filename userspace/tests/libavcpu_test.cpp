@@ -164,6 +164,14 @@ TEST(Vm, CpuIrqLineEncodesTypeVcpuAndInput)
 	EXPECT_EQ(EINVAL, bad.error().error);
 	EXPECT_EQ(2u, k.irq_levels.size());
 	EXPECT_EQ(2u, vm.value().stats().value().total.irq_changes);
+	// The vGIC's line types: KVM_IRQ_LINE's encoding, the INTID as the number.
+	ASSERT_TRUE(vm.value().set_spi_line(33, true).ok());
+	ASSERT_TRUE(vm.value().set_ppi_line(2, 23, true).ok());
+	ASSERT_EQ(4u, k.irq_levels.size());
+	EXPECT_EQ(0x01000021u, k.irq_levels[2].irq);
+	EXPECT_EQ(0x02020017u, k.irq_levels[3].irq);
+	// Without a vGIC behind it the fake refuses the query as the kernel does not know it.
+	EXPECT_FALSE(vm.value().vgic_irq(33).ok());
 }
 
 TEST(Device, FdsAreClosed)

@@ -161,11 +161,15 @@ constexpr uint64_t field(unsigned shift)
 	return 0xfULL << shift;
 }
 
-constexpr uint64_t id_hidden_bits(unsigned crm, unsigned op2)
+// ID_AA64PFR0_EL1.GIC [27:24]: the GIC system-register interface; shown with a vGIC only.
+constexpr unsigned id_pfr0_gic_shift = 24;
+
+constexpr uint64_t id_hidden_bits(unsigned crm, unsigned op2, bool has_vgic = false)
 {
 	switch (crm << 3 | op2) {
-	case 4 << 3 | 0: // ID_AA64PFR0_EL1: SVE, EL2 (no nested virt), SEL2, MPAM, AMU
-		return field(32) | field(8) | field(36) | field(40) | field(44);
+	case 4 << 3 | 0: // ID_AA64PFR0_EL1: SVE, EL2 (no nested virt), SEL2, MPAM, AMU; GIC
+		return field(32) | field(8) | field(36) | field(40) | field(44) |
+		       (has_vgic ? 0 : field(id_pfr0_gic_shift));
 	case 4 << 3 | 1: // ID_AA64PFR1_EL1: MTE, SME, MPAM_frac, NMI, GCS, MTE_frac
 		return field(8) | field(24) | field(16) | field(36) | field(44) | field(40);
 	case 4 << 3 | 4: // ID_AA64ZFR0_EL1: SVE features
@@ -197,12 +201,38 @@ enum class SysregAction {
 	set_way,       // DC ISW/CSW/CISW: done as clean+invalidate, which never loses data
 	undef,	       // a feature hidden from the guest: UNDEFINED, as on a CPU without it
 	exit,	       // the host (userspace) decides
+	exit_kernel,   // the host kernel decides: the vGIC's SGI registers
 };
 
-constexpr SysregAction classify_sysreg(SysRegAccess sr)
+// The GIC CPU interface's EL1 registers (Arm IHI 0069 12.2): ICC_PMR_EL1 (3,0,4,6,0) and
+// op0 3, op1 0, CRn 12, CRm 8-12 (IAR/EOIR/HPPIR/BPR/APR, DIR, RPR, the SGI registers,
+// CTLR, SRE, IGRPEN). ICC_SRE_EL1 never traps here (ICC_SRE_EL2.Enable is set).
+constexpr bool is_gic_cpu_interface(unsigned op0, unsigned op1, unsigned crn, unsigned crm,
+				    unsigned op2)
+{
+	return op0 == 3 && op1 == 0 &&
+	       ((crn == 12 && crm >= 8 && crm <= 12) || (crn == 4 && crm == 6 && op2 == 0));
+}
+
+// ICC_SGI1R_EL1 (3,0,12,11,5), ICC_ASGI1R_EL1 (.., 6), ICC_SGI0R_EL1 (.., 7): they trap
+// while HCR_EL2.IMO/FMO are set, whatever ICH_HCR_EL2 says.
+constexpr bool is_gic_sgi_register(unsigned op0, unsigned op1, unsigned crn, unsigned crm,
+				   unsigned op2)
+{
+	return op0 == 3 && op1 == 0 && crn == 12 && crm == 11 && op2 >= 5;
+}
+
+constexpr SysregAction classify_sysreg(SysRegAccess sr, bool has_vgic = false)
 {
 	unsigned op0 = sr.op0(), op1 = sr.op1(), crn = sr.crn(), crm = sr.crm(), op2 = sr.op2();
 
+	// Without a vGIC the guest has no GIC CPU interface at all; with one, only a write
+	// to an SGI register reaches here (the rest runs on the hardware's virtual
+	// interface), and reading one is UNDEFINED (they are write-only).
+	if (is_gic_cpu_interface(op0, op1, crn, crm, op2))
+		return has_vgic && !sr.read() && is_gic_sgi_register(op0, op1, crn, crm, op2)
+			       ? SysregAction::exit_kernel
+			       : SysregAction::undef;
 	if (op0 == 3 && op1 == 0 && crn == 0 && crm >= 1)
 		return sr.read() ? SysregAction::emulate_id : SysregAction::undef;
 	if (op0 == 2 && op1 == 0 && crn == 0 && crm == 2 && op2 == 2)

@@ -26,5 +26,6 @@ struct CallResult {
 CallResult vcpu_run(uint64_t ctx_pa);
 CallResult flush_vmid(uint64_t vttbr);
 CallResult flush_el2();
+CallResult gic_info();
 
 } // namespace hyp

@@ -31,7 +31,8 @@
 #define AVCPU_HC_VCPU_RUN	AVCPU_HC(0x20)	/* x1 = PA of avcpu_vcpu_ctx -> x1 exit */
 #define AVCPU_HC_FLUSH_VMID	AVCPU_HC(0x21)	/* x1 = VTTBR_EL2 of a VM: its TLB entries */
 #define AVCPU_HC_FLUSH_EL2	AVCPU_HC(0x22)	/* EL2's own TLB, after an unmap */
-#define AVCPU_HC_COUNT		0x23
+#define AVCPU_HC_GIC_INFO	AVCPU_HC(0x23)	/* -> x1 ICH_VTR_EL2, x2 ICC_SRE_EL2 */
+#define AVCPU_HC_COUNT		0x24
 
 /* Answer to hvc #0, x0 = HVC_STUB_HCALL_NR when avcpu owns EL2 ("AVC2"). */
 #define AVCPU_HYP_OWNER_MAGIC	0x41564332UL
@@ -101,8 +102,9 @@
 #define VCPU_CTX_SMC_RULES	688
 #define VCPU_CTX_NR_SMC_RULES	944
 #define VCPU_CTX_STATS		952
-#define VCPU_CTX_MAGIC_OFF	984
-#define VCPU_CTX_SIZE		992
+#define VCPU_CTX_GIC		984
+#define VCPU_CTX_MAGIC_OFF	1208
+#define VCPU_CTX_SIZE		1216
 #define VCPU_CTX_PAGE		4096
 
 /* Exit kinds from the vectors (guest_exit in entry.S). */
@@ -259,6 +261,7 @@ struct avcpu_hyp_exit {
 #define VCPU_FLAG_FLUSH_STAGE1	(1ULL << 0)	/* another vCPU of this VM ran here last */
 #define VCPU_FLAG_HAS_HCRX	(1ULL << 1)
 #define VCPU_FLAG_PSCI_USER	(1ULL << 2)	/* PSCI SMCs go through the SMC policy */
+#define VCPU_FLAG_VGIC		(1ULL << 3)	/* the VM has a vGIC: the CPU interface is live */
 
 /* The VM's SMC policy, copied into each vCPU (same layout as the uapi's ranges). */
 #define VCPU_SMC_RANGES		16
@@ -272,6 +275,23 @@ struct avcpu_hyp_stats {
 	__u64 sysreg_emulated;
 	__u64 smc_forwarded;
 	__u64 undef_injected;
+};
+
+/*
+ * The GICv3 virtual CPU interface of a vCPU (Arm IHI 0069 12.5, the ICH_*_EL2 registers).
+ * The host fills hcr, vmcr, the APRs and lr[0..nr_lr) before a run; EL2 loads them before
+ * the guest runs and writes back what the guest left when it exits. Without a vGIC, hcr
+ * holds only trap bits and nothing else is touched.
+ */
+#define VGIC_CPU_IF_LRS		16
+struct avcpu_vgic_cpu_if {
+	__u64 hcr;		/* ICH_HCR_EL2 while the guest runs; EL2 writes 0 at exit */
+	__u64 vmcr;		/* ICH_VMCR_EL2 */
+	__u64 ap0r[4], ap1r[4];	/* ICH_AP0R<n>_EL2, ICH_AP1R<n>_EL2: as many as the CPU has */
+	__u64 lr[VGIC_CPU_IF_LRS];
+	__u32 nr_lr;		/* in: LRs filled; out: LRs saved (at most the CPU's count) */
+	__u32 pad;
+	__u64 misr;		/* out: ICH_MISR_EL2 as the guest left (why maintenance fired) */
 };
 
 #define VCPU_CTX_MAGIC		0x5850435641435458ULL
@@ -310,6 +330,7 @@ struct avcpu_vcpu_ctx {
 	struct avcpu_smc_rule smc_rules[VCPU_SMC_RANGES];
 	__u64 nr_smc_rules;
 	struct avcpu_hyp_stats stats;
+	struct avcpu_vgic_cpu_if gic;
 	__u64 magic;
 };
 HYP_CHECK_OFFSET(avcpu_vcpu_ctx, x, VCPU_CTX_X0);
@@ -336,6 +357,7 @@ HYP_CHECK_OFFSET(avcpu_vcpu_ctx, exit, VCPU_CTX_EXIT);
 HYP_CHECK_OFFSET(avcpu_vcpu_ctx, smc_rules, VCPU_CTX_SMC_RULES);
 HYP_CHECK_OFFSET(avcpu_vcpu_ctx, nr_smc_rules, VCPU_CTX_NR_SMC_RULES);
 HYP_CHECK_OFFSET(avcpu_vcpu_ctx, stats, VCPU_CTX_STATS);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, gic, VCPU_CTX_GIC);
 HYP_CHECK_OFFSET(avcpu_vcpu_ctx, magic, VCPU_CTX_MAGIC_OFF);
 static_assert(sizeof(struct avcpu_vcpu_ctx) == VCPU_CTX_SIZE, "avcpu_vcpu_ctx size");
 static_assert(VCPU_CTX_SIZE <= VCPU_CTX_PAGE, "avcpu_vcpu_ctx must fit its page");

@@ -77,16 +77,54 @@ Status Vm::set_smc_policy(const std::vector<avcpu_smc_range> &ranges)
 	return {};
 }
 
-Status Vm::set_cpu_irq_line(unsigned vcpu_id, uint32_t input, bool level)
+Status Vm::irq_line(uint32_t type, unsigned vcpu_id, uint32_t number, bool level)
 {
 	avcpu_irq_level l{};
-	if (vcpu_id > 0xff || input > 0xffff)
+	if (vcpu_id > 0xff || number > 0xffff)
 		return Error{"AVCPU_IRQ_LINE", EINVAL};
-	l.irq = AVCPU_IRQ(AVCPU_IRQ_TYPE_CPU, vcpu_id, input);
+	l.irq = AVCPU_IRQ(type, vcpu_id, number);
 	l.level = level ? 1 : 0;
 	if (ioctl_ptr(kernel(), fd(), AVCPU_IRQ_LINE, &l))
 		return last_error("AVCPU_IRQ_LINE");
 	return {};
+}
+
+Status Vm::set_cpu_irq_line(unsigned vcpu_id, uint32_t input, bool level)
+{
+	return irq_line(AVCPU_IRQ_TYPE_CPU, vcpu_id, input, level);
+}
+
+Status Vm::set_spi_line(uint32_t intid, bool level)
+{
+	return irq_line(AVCPU_IRQ_TYPE_SPI, 0, intid, level);
+}
+
+Status Vm::set_ppi_line(unsigned vcpu_id, uint32_t intid, bool level)
+{
+	return irq_line(AVCPU_IRQ_TYPE_PPI, vcpu_id, intid, level);
+}
+
+Status Vm::create_vgic(uint64_t dist_base, uint64_t redist_base, uint32_t nr_spis,
+		       uint32_t nr_redists)
+{
+	avcpu_vgic_config c{};
+	c.dist_base = dist_base;
+	c.redist_base = redist_base;
+	c.nr_spis = nr_spis;
+	c.nr_redists = nr_redists;
+	if (ioctl_ptr(kernel(), fd(), AVCPU_CREATE_VGIC, &c))
+		return last_error("AVCPU_CREATE_VGIC");
+	return {};
+}
+
+Result<avcpu_vgic_irq> Vm::vgic_irq(uint32_t intid, unsigned vcpu_id) const
+{
+	avcpu_vgic_irq q{};
+	q.intid = intid;
+	q.vcpu = vcpu_id;
+	if (ioctl_ptr(kernel(), fd(), AVCPU_GET_VGIC_IRQ, &q))
+		return last_error("AVCPU_GET_VGIC_IRQ");
+	return q;
 }
 
 Result<avcpu_vm_stats> Vm::stats() const

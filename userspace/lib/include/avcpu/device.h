@@ -57,6 +57,14 @@ public:
 	Result<Vcpu> create_vcpu(unsigned id);
 	// AVCPU_IRQ_LINE: the IRQ or FIQ input (AVCPU_IRQ_CPU_*) of vCPU id, held at level.
 	Status set_cpu_irq_line(unsigned vcpu_id, uint32_t input, bool level);
+	// AVCPU_CREATE_VGIC: an in-kernel GICv3, before any vCPU runs.
+	Status create_vgic(uint64_t dist_base, uint64_t redist_base, uint32_t nr_spis,
+			   uint32_t nr_redists);
+	// AVCPU_IRQ_LINE with a vGIC: SPI intid (32..), or PPI intid (16..31) of vCPU id.
+	Status set_spi_line(uint32_t intid, bool level);
+	Status set_ppi_line(unsigned vcpu_id, uint32_t intid, bool level);
+	// AVCPU_GET_VGIC_IRQ: one interrupt's state (vcpu_id for SGIs and PPIs).
+	Result<avcpu_vgic_irq> vgic_irq(uint32_t intid, unsigned vcpu_id = 0) const;
 	// AVCPU_GET_VM_STATS.
 	Result<avcpu_vm_stats> stats() const;
 
@@ -65,6 +73,7 @@ public:
 
 private:
 	friend class Device;
+	Status irq_line(uint32_t type, unsigned vcpu_id, uint32_t number, bool level);
 	Vm(UniqueFd fd, size_t run_size) : fd_(std::move(fd)), run_size_(run_size) {}
 	UniqueFd fd_;
 	size_t run_size_;
