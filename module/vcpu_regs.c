@@ -42,6 +42,31 @@ static const struct {
 	{ AVCPU_REG_CNTV_CVAL_EL0, VSYS_CNTV_CVAL },
 };
 
+/*
+ * The ID registers a guest starts from: the kernel's sanitised value (the safe value of
+ * each field across every CPU, fields it does not know cleared) for the AArch64 ones it
+ * tracks; zero for the rest, the AArch32 ones included (the guest has no AArch32, see
+ * guest_exit.h). The kernel's table covers these on 6.1 and 6.12 alike.
+ */
+static const u32 avcpu_id_regs_known[] = {
+	SYS_ID_AA64PFR0_EL1,  SYS_ID_AA64PFR1_EL1,  SYS_ID_AA64ZFR0_EL1, SYS_ID_AA64SMFR0_EL1,
+	SYS_ID_AA64DFR0_EL1,  SYS_ID_AA64DFR1_EL1,  SYS_ID_AA64ISAR0_EL1, SYS_ID_AA64ISAR1_EL1,
+	SYS_ID_AA64ISAR2_EL1, SYS_ID_AA64MMFR0_EL1, SYS_ID_AA64MMFR1_EL1, SYS_ID_AA64MMFR2_EL1,
+};
+
+static void avcpu_vcpu_id_regs(u64 *regs)
+{
+	unsigned int i;
+
+	memset(regs, 0, VCPU_ID_REGS * sizeof(*regs));
+	for (i = 0; i < ARRAY_SIZE(avcpu_id_regs_known); i++) {
+		u32 id = avcpu_id_regs_known[i];
+
+		regs[VCPU_ID_REG_INDEX(sys_reg_CRm(id), sys_reg_Op2(id))] =
+			read_sanitised_ftr_reg(id);
+	}
+}
+
 static u64 avcpu_default_mpidr(unsigned int id)
 {
 	/* Aff0 = id[3:0] (16 CPUs per cluster, as GICv3 targets lists), Aff1, Aff2 above. */
@@ -75,6 +100,7 @@ void avcpu_vcpu_reset(struct avcpu_vcpu *vcpu)
 	memcpy(ctx->smc_rules, vcpu->vm->smc.ranges, sizeof(ctx->smc_rules));
 	ctx->nr_smc_rules = vcpu->vm->smc.nr_ranges;
 	memset(&vcpu->fp, 0, sizeof(vcpu->fp));
+	avcpu_vcpu_id_regs(ctx->id_regs);
 	avcpu_vgic_vcpu_reset(vcpu);
 }
 

@@ -61,6 +61,14 @@ void guest_sysregs(uint64_t unused)
 	GUEST_DONE();
 }
 
+/* Branches to target, where nothing is: the external abort arrives at guest_vectors. */
+void guest_fetch_nowhere(uint64_t target)
+{
+	install_vectors();
+	asm volatile("blr %0" : : "r"(target) : "x30", "memory");
+	GUEST_DONE();
+}
+
 /* An SMC no rule covers: a hypercall exit flagged SMC, PC past the SMC. */
 void guest_smc_default(uint64_t unused)
 {

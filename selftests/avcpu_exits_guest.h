@@ -13,6 +13,7 @@ void guest_secondary(uint64_t context);
 
 void guest_sysregs(uint64_t unused);
 void guest_smc_default(uint64_t unused);
+void guest_fetch_nowhere(uint64_t target);
 void guest_smc_calls(uint64_t unused);
 void guest_psci_boot(uint64_t nr_vcpus);
 void guest_psci_user(uint64_t unused);

@@ -130,6 +130,34 @@ TEST_F(exits, sysreg_exits_completion_and_undef)
 	EXPECT_LE(st.exits[AVCPU_EXIT_HYPERCALL] + 3, st.el2_exits);
 }
 
+/*
+ * A fetch from a guest physical address with neither memory nor a device: a synchronous
+ * external abort in the guest's own vector table (EC 0x21 from EL1, IFSC 0x10), ELR at
+ * the address it branched to; the run goes on.
+ */
+TEST_F(exits, fetch_from_nowhere_is_an_external_abort)
+{
+	const uint64_t nowhere = 0x20000000;
+	struct avcpu_vcpu_stats st;
+	struct avcpu_run *run;
+	uint64_t esr;
+
+	RETURN_IF_SKIPPED();
+	ASSERT_EQ(0, test_vcpu_add(&self->t, 0, guest_fetch_nowhere, nowhere));
+	run = self->t.run[0];
+	RUN_EXPECT(0, AVCPU_EXIT_HYPERCALL);
+	ASSERT_EQ(VEC_REPORT_IMM, run->hypercall.imm) TH_LOG("no exception taken");
+	esr = run->hypercall.args[0];
+	EXPECT_EQ(0x21, esr >> 26 & 0x3f) TH_LOG("ESR_EL1 %#llx", (unsigned long long)esr);
+	EXPECT_EQ(0x10, esr & 0x3f) TH_LOG("IFSC not a synchronous external abort");
+	EXPECT_TRUE(esr >> 25 & 1) TH_LOG("IL clear");
+	EXPECT_EQ(nowhere, run->hypercall.args[1]) TH_LOG("ELR_EL1 not the target");
+	EXPECT_EQ(0x200, run->hypercall.args[2]) TH_LOG("not the current-EL sync vector");
+	ASSERT_EQ(0, ioctl(self->t.vcpu_fd[0], AVCPU_GET_VCPU_STATS, &st));
+	EXPECT_EQ(1, st.aborts_injected);
+	EXPECT_EQ(0, st.exits[AVCPU_EXIT_EXCEPTION]);
+}
+
 TEST_F(exits, smc_default_exits_like_a_hypercall)
 {
 	struct avcpu_run *run;

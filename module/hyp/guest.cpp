@@ -139,22 +139,11 @@ void load_guest_el2(const avcpu_vcpu_ctx &ctx, const El2Controls &host)
 	isb();
 }
 
-// ID registers (op0 3, op1 0, CRn 0, CRm 1..7): the hardware's value, sanitised.
-uint64_t read_id_register(unsigned crm, unsigned op2)
+// ID registers (op0 3, op1 0, CRn 0, CRm 1..7): the host's sanitised view (the same on
+// every CPU), which the vCPU context carries.
+uint64_t read_id_register(const avcpu_vcpu_ctx &ctx, unsigned crm, unsigned op2)
 {
-	// A table, one row of the ID space per line:
-	// clang-format off
-#define ID_CASE(m, o) case (m) << 3 | (o): return read_sysreg(S3_0_C0_C##m##_##o);
-#define ID_ROW(m) ID_CASE(m, 0) ID_CASE(m, 1) ID_CASE(m, 2) ID_CASE(m, 3) \
-		  ID_CASE(m, 4) ID_CASE(m, 5) ID_CASE(m, 6) ID_CASE(m, 7)
-	switch (crm << 3 | op2) {
-	ID_ROW(1) ID_ROW(2) ID_ROW(3) ID_ROW(4) ID_ROW(5) ID_ROW(6) ID_ROW(7)
-	default:
-		return 0;
-	}
-#undef ID_ROW
-#undef ID_CASE
-	// clang-format on
+	return crm >= 1 && crm <= 7 && op2 <= 7 ? ctx.id_regs[VCPU_ID_REG_INDEX(crm, op2)] : 0;
 }
 
 void write_reg(avcpu_vcpu_ctx &ctx, unsigned reg, uint64_t value)
@@ -163,18 +152,31 @@ void write_reg(avcpu_vcpu_ctx &ctx, unsigned reg, uint64_t value)
 		ctx.x[reg] = value;
 }
 
-// An UNDEFINED exception taken to the guest's EL1 at the current PC. The guest's EL1
-// registers are the live ones here.
-void inject_undef(avcpu_vcpu_ctx &ctx)
+// A synchronous exception taken to the guest's EL1 at the current PC (Arm ARM D1.10.2).
+// The guest's EL1 registers are the live ones here.
+void inject_sync(avcpu_vcpu_ctx &ctx, uint64_t esr)
 {
-	write_sysreg(undef_esr, esr_el1);
+	write_sysreg(esr, esr_el1);
 	write_sysreg(ctx.pc, elr_el1);
 	write_sysreg(ctx.pstate, spsr_el1);
 	ExceptionEntry e =
 		el1_exception_entry(ctx.pstate, read_sysreg(vbar_el1), read_sysreg(sctlr_el1));
 	ctx.pc = e.pc;
 	ctx.pstate = e.pstate;
+}
+
+void inject_undef(avcpu_vcpu_ctx &ctx)
+{
+	inject_sync(ctx, undef_esr);
 	ctx.stats.undef_injected++;
+}
+
+// FAR_EL1 gets the virtual address the fetch faulted on (FAR_EL2 holds it).
+void inject_external_fetch_abort(avcpu_vcpu_ctx &ctx, uint64_t far)
+{
+	write_sysreg(far, far_el1);
+	inject_sync(ctx, external_fetch_abort_esr(ctx.pstate));
+	ctx.stats.aborts_injected++;
 }
 
 // System-register traps: answered here, or left to the host.
@@ -186,8 +188,8 @@ avcpu_exit_action handle_sysreg(avcpu_vcpu_ctx &ctx, uint64_t esr)
 	switch (classify_sysreg(sr, has_vgic)) {
 	case SysregAction::emulate_id:
 		write_reg(ctx, sr.reg(),
-			  read_id_register(sr.crm(), sr.op2()) &
-				  ~id_hidden_bits(sr.crm(), sr.op2(), has_vgic));
+			  guest_id_value(sr.crm(), sr.op2(),
+					 read_id_register(ctx, sr.crm(), sr.op2()), has_vgic));
 		break;
 	case SysregAction::emulate_mdscr:
 		if (sr.read())
@@ -273,6 +275,13 @@ avcpu_exit_action handle_exit(avcpu_vcpu_ctx &ctx, uint64_t kind)
 	case ExceptionClass::hvc64:
 		decode_hvc(ctx, esr);
 		return AVCPU_ACTION_HOST;
+	case ExceptionClass::instruction_abort_lower:
+		if (!is_unbacked_fetch(esr)) {
+			decode_unhandled(ctx, esr, FarEl2::read(), HpfarEl2::read());
+			return AVCPU_ACTION_HOST;
+		}
+		inject_external_fetch_abort(ctx, FarEl2::read());
+		return AVCPU_ACTION_RESUME;
 	case ExceptionClass::smc64:
 		return handle_smc(ctx, esr);
 	case ExceptionClass::sys64:

@@ -304,8 +304,9 @@ struct avcpu_vcpu_stats {
 	__u64 vgic_maintenance;		/* maintenance interrupts (list-register underflow) */
 	__u64 vgic_sgis;		/* SGIs it sent (ICC_SGI1R_EL1 writes, in the kernel) */
 	__u64 vgic_mmio;		/* distributor/redistributor accesses served in the kernel */
-	__u64 timer_irqs;		/* timer interrupts raised for it (virtual + physical) */
-	__u64 reserved[2];
+	__u64 timer_irqs;		/* timer interrupts it acknowledged (virtual + physical) */
+	__u64 aborts_injected;		/* external aborts it took (fetches from nowhere) */
+	__u64 reserved[1];
 };
 #define AVCPU_GET_VCPU_STATS	_IOR(AVCPUIO, 0x28, struct avcpu_vcpu_stats)
 

@@ -186,6 +186,37 @@ TEST(ClassifySysreg, GicCpuInterface)
 	EXPECT_EQ(SysregAction::exit, cls(4, 6, 1, true, false)) << "not a GIC register";
 }
 
+TEST(ExternalAbort, UnbackedFetchesOnly)
+{
+	auto iabt = [](unsigned ifsc, bool s1ptw = false) {
+		return esr_of(0x20, ifsc | (s1ptw ? 1u << 7 : 0));
+	};
+	EXPECT_TRUE(is_unbacked_fetch(iabt(0x06))) << "level-2 translation fault";
+	EXPECT_TRUE(is_unbacked_fetch(iabt(0x07, true))) << "stage-1 walk into nowhere too";
+	EXPECT_FALSE(is_unbacked_fetch(iabt(0x0f))) << "permission fault";
+	EXPECT_FALSE(is_unbacked_fetch(esr_of(0x24, 0x06))) << "a data abort is MMIO";
+	// From EL1 the guest sees EC 0x21, from EL0 0x20; IL set; IFSC external abort.
+	EXPECT_EQ(0x21ULL << 26 | 1ULL << 25 | 0x10, external_fetch_abort_esr(0x3c5));
+	EXPECT_EQ(0x20ULL << 26 | 1ULL << 25 | 0x10, external_fetch_abort_esr(0x0));
+}
+
+TEST(IdRegisters, AArch64OnlyAndFeaturesNotHandledHidden)
+{
+	// A Cortex-A72-like PFR0: EL0 and EL1 AArch32-capable (2), RAS v1 (1), GICv3 (1).
+	const uint64_t pfr0 = 0x0000000010112222ULL | 1ULL << 28 | 1ULL << 24;
+	uint64_t v = guest_id_value(4, 0, pfr0, true);
+	EXPECT_EQ(1u, v & 0xf) << "EL0 AArch64 only";
+	EXPECT_EQ(1u, v >> 4 & 0xf) << "EL1 AArch64 only";
+	EXPECT_EQ(0u, v >> 28 & 0xf) << "RAS hidden";
+	EXPECT_EQ(1u, v >> 24 & 0xf) << "GIC shown with a vGIC";
+	EXPECT_EQ(0u, guest_id_value(4, 0, pfr0, false) >> 24 & 0xf) << "and hidden without";
+	// ISAR2: WFxT [3:0] and MOPS [19:16] hidden, the rest (e.g. CLRBHB [31:28]) kept.
+	uint64_t isar2 = 0x2ULL | 1ULL << 16 | 1ULL << 28;
+	EXPECT_EQ(1ULL << 28, guest_id_value(6, 2, isar2, true));
+	EXPECT_EQ(0u, guest_id_value(7, 3, 1ULL << 8 | 1ULL << 16, true)) << "S1PIE, S1POE";
+	EXPECT_EQ(0x1234u, guest_id_value(0, 0, 0x1234, true)) << "others untouched";
+}
+
 TEST(IdRegisters, GicFieldOnlyWithVgic)
 {
 	const uint64_t gic = 0xfULL << 24;

@@ -167,25 +167,43 @@ constexpr unsigned id_pfr0_gic_shift = 24;
 constexpr uint64_t id_hidden_bits(unsigned crm, unsigned op2, bool has_vgic = false)
 {
 	switch (crm << 3 | op2) {
-	case 4 << 3 | 0: // ID_AA64PFR0_EL1: SVE, EL2 (no nested virt), SEL2, MPAM, AMU; GIC
-		return field(32) | field(8) | field(36) | field(40) | field(44) |
-		       (has_vgic ? 0 : field(id_pfr0_gic_shift));
-	case 4 << 3 | 1: // ID_AA64PFR1_EL1: MTE, SME, MPAM_frac, NMI, GCS, MTE_frac
-		return field(8) | field(24) | field(16) | field(36) | field(44) | field(40);
+	case 4 << 3 | 0: // ID_AA64PFR0_EL1: EL0/EL1 (forced below), SVE, EL2 (no nested
+			 // virt), SEL2, MPAM, AMU, RAS (error records trap: TERR); GIC
+		return field(0) | field(4) | field(32) | field(8) | field(36) | field(40) |
+		       field(44) | field(28) | (has_vgic ? 0 : field(id_pfr0_gic_shift));
+	case 4 << 3 | 1: // ID_AA64PFR1_EL1: MTE, SME, MPAM_frac, NMI, GCS, MTE_frac, RAS_frac
+		return field(8) | field(24) | field(16) | field(36) | field(44) | field(40) |
+		       field(12);
 	case 4 << 3 | 4: // ID_AA64ZFR0_EL1: SVE features
 	case 4 << 3 | 5: // ID_AA64SMFR0_EL1: SME features
 		return ~0ULL;
 	case 5 << 3 | 0: // ID_AA64DFR0_EL1: PMUVer, TraceVer, PMSVer, TraceFilt, TraceBuffer, BRBE
 		return field(8) | field(4) | field(32) | field(40) | field(44) | field(52);
-	case 6 << 3 | 1: // ID_AA64ISAR1_EL1: APA, API, GPA, GPI (pointer authentication)
-		return field(4) | field(8) | field(24) | field(28);
-	case 6 << 3 | 2: // ID_AA64ISAR2_EL1: GPA3, APA3
-		return field(8) | field(12);
+	case 6 << 3 | 1: // ID_AA64ISAR1_EL1: APA, API, GPA, GPI (pointer authentication),
+			 // LS64 (its accesses to device memory are not emulated)
+		return field(4) | field(8) | field(24) | field(28) | field(60);
+	case 6 << 3 | 2: // ID_AA64ISAR2_EL1: WFxT (timeouts not honoured), GPA3, APA3, MOPS
+		return field(0) | field(8) | field(12) | field(16);
 	case 7 << 3 | 1: // ID_AA64MMFR1_EL1: LO (limited ordering regions, not switched)
 		return field(16);
+	case 7 << 3 | 3: // ID_AA64MMFR3_EL1: S1PIE, S1POE (PIR_EL1/POR_EL1 not switched)
+		return field(8) | field(16);
 	default:
 		return 0;
 	}
+}
+
+// Fields given a value rather than hidden: ID_AA64PFR0_EL1.EL0 and .EL1 = 1, AArch64
+// only (HCR_EL2.RW makes EL1 AArch64, and guest PSTATE is AArch64 at every entry).
+constexpr uint64_t id_forced_bits(unsigned crm, unsigned op2)
+{
+	return (crm << 3 | op2) == (4 << 3 | 0) ? 1ULL << 0 | 1ULL << 4 : 0;
+}
+
+// An ID register as the guest reads it, from the hardware's value.
+constexpr uint64_t guest_id_value(unsigned crm, unsigned op2, uint64_t hw, bool has_vgic)
+{
+	return (hw & ~id_hidden_bits(crm, op2, has_vgic)) | id_forced_bits(crm, op2);
 }
 
 } // namespace hyp
@@ -289,6 +307,26 @@ constexpr ExceptionEntry el1_exception_entry(uint64_t pstate, uint64_t vbar, uin
 
 // An UNDEFINED instruction as the guest's EL1 sees it: EC 0 (unknown), IL set.
 constexpr uint64_t undef_esr = 1ULL << 25;
+
+// An instruction fetch from a guest physical address with neither memory nor a device
+// behind it (a stage-2 translation fault; guest memory is mapped in full while its slot
+// exists): the guest takes a synchronous external abort, as on a machine whose bus
+// answers such a fetch with an error (Arm ARM D24.2.43 ESR_ELx: EC 0x20 from EL0 or 0x21
+// from EL1, IL set, IFSC 0b010000), instead of a run that cannot go on.
+constexpr unsigned ifsc_external_abort = 0x10;
+
+constexpr bool is_unbacked_fetch(uint64_t esr)
+{
+	Syndrome s{esr};
+	return s.ec() == ExceptionClass::instruction_abort_lower &&
+	       is_translation_fault(DataAbort{s.iss()}.status());
+}
+
+constexpr uint64_t external_fetch_abort_esr(uint64_t pstate)
+{
+	uint64_t ec = (pstate & 0x1f) == 0 ? 0x20 : 0x21; // from EL0, or from EL1 itself
+	return ec << 26 | 1ULL << 25 | ifsc_external_abort;
+}
 
 // SMCCC function IDs of PSCI (0x84000000-0x8400001f SMC32, 0xc4000000-0xc400001f SMC64).
 constexpr bool is_psci_function(uint32_t fn)

@@ -102,9 +102,10 @@
 #define VCPU_CTX_SMC_RULES	688
 #define VCPU_CTX_NR_SMC_RULES	944
 #define VCPU_CTX_STATS		952
-#define VCPU_CTX_GIC		984
-#define VCPU_CTX_MAGIC_OFF	1208
-#define VCPU_CTX_SIZE		1216
+#define VCPU_CTX_GIC		992
+#define VCPU_CTX_ID_REGS	1216
+#define VCPU_CTX_MAGIC_OFF	1664
+#define VCPU_CTX_SIZE		1672
 #define VCPU_CTX_PAGE		4096
 
 /* Exit kinds from the vectors (guest_exit in entry.S). */
@@ -275,6 +276,7 @@ struct avcpu_hyp_stats {
 	__u64 sysreg_emulated;
 	__u64 smc_forwarded;
 	__u64 undef_injected;
+	__u64 aborts_injected;
 };
 
 /*
@@ -293,6 +295,14 @@ struct avcpu_vgic_cpu_if {
 	__u32 pad;
 	__u64 misr;		/* out: ICH_MISR_EL2 as the guest left (why maintenance fired) */
 };
+
+/*
+ * The ID registers (op0 3, op1 0, CRn 0, CRm 1..7, op2 0..7; index (CRm - 1) * 8 + op2)
+ * as the host kernel sanitised them across every CPU, so that a guest reads one view
+ * wherever it runs; EL2 hides from them what the world switch does not handle.
+ */
+#define VCPU_ID_REGS		56
+#define VCPU_ID_REG_INDEX(crm, op2) (((crm) - 1) * 8 + (op2))
 
 #define VCPU_CTX_MAGIC		0x5850435641435458ULL
 
@@ -331,6 +341,7 @@ struct avcpu_vcpu_ctx {
 	__u64 nr_smc_rules;
 	struct avcpu_hyp_stats stats;
 	struct avcpu_vgic_cpu_if gic;
+	__u64 id_regs[VCPU_ID_REGS];
 	__u64 magic;
 };
 HYP_CHECK_OFFSET(avcpu_vcpu_ctx, x, VCPU_CTX_X0);
@@ -358,6 +369,7 @@ HYP_CHECK_OFFSET(avcpu_vcpu_ctx, smc_rules, VCPU_CTX_SMC_RULES);
 HYP_CHECK_OFFSET(avcpu_vcpu_ctx, nr_smc_rules, VCPU_CTX_NR_SMC_RULES);
 HYP_CHECK_OFFSET(avcpu_vcpu_ctx, stats, VCPU_CTX_STATS);
 HYP_CHECK_OFFSET(avcpu_vcpu_ctx, gic, VCPU_CTX_GIC);
+HYP_CHECK_OFFSET(avcpu_vcpu_ctx, id_regs, VCPU_CTX_ID_REGS);
 HYP_CHECK_OFFSET(avcpu_vcpu_ctx, magic, VCPU_CTX_MAGIC_OFF);
 static_assert(sizeof(struct avcpu_vcpu_ctx) == VCPU_CTX_SIZE, "avcpu_vcpu_ctx size");
 static_assert(VCPU_CTX_SIZE <= VCPU_CTX_PAGE, "avcpu_vcpu_ctx must fit its page");
