@@ -49,6 +49,12 @@ if [ -d "$build/userspace-aarch64/guests" ]; then
 		"$root/avcpu/guests/" 2>/dev/null || true
 fi
 
+# The Linux guest avcpu-run boots (avcpu_linux_test, the demo, the interactive shell): this
+# same kernel's Image and a small initramfs of its own.
+mkdir -p "$root/avcpu/linux"
+cp -L "$cache/kernel-$tag/vmlinuz" "$root/avcpu/linux/Image"
+bash "$top/scripts/mkguest-initramfs.sh" "$root/avcpu/linux/initrd.cpio.gz"
+
 # What `make install` puts down, in a scratch root, for avcpu_install_test.
 bash "$top/scripts/install.sh" --destdir "$root/avcpu/install-root" --prefix /usr/local \
 	--kmod "$build/kmod-$tag/avcpu.ko" --kver "$kver" --userspace "$build/userspace-aarch64" \

@@ -30,6 +30,10 @@ public:
 	std::map<int, std::deque<Step>> script;		   // by vCPU id
 	std::map<int, std::vector<uint64_t>> results_seen; // hypercall ret[0] at each RUN
 	std::vector<avcpu_irq_level> irq_levels;	   // every AVCPU_IRQ_LINE, in order
+	std::vector<avcpu_vgic_config> vgics;		   // every AVCPU_CREATE_VGIC
+	int fail_create_vgic = 0;			   // errno for AVCPU_CREATE_VGIC
+	int fail_irq_line = 0;				   // errno for AVCPU_IRQ_LINE
+	std::map<int, avcpu_regs> regs;			   // by vCPU id, as last set
 
 	int open(const char *, int) override
 	{
@@ -64,6 +68,11 @@ public:
 	{
 		std::lock_guard g(lock_);
 		return fds_.size();
+	}
+	uint32_t power(int vcpu_id)
+	{
+		std::lock_guard g(lock_);
+		return power_[vcpu_id];
 	}
 
 private:
@@ -141,8 +150,37 @@ inline int FakeKernel::ioctl(int fd, unsigned long req, unsigned long arg)
 	case AVCPU_SET_MEMORY_REGION:
 	case AVCPU_SET_VM_CONFIG:
 		return 0;
+	case AVCPU_CREATE_VGIC: {
+		if (fail_create_vgic) {
+			errno = fail_create_vgic;
+			return -1;
+		}
+		std::lock_guard g(lock_);
+		vgics.push_back(*reinterpret_cast<avcpu_vgic_config *>(arg));
+		return 0;
+	}
+	case AVCPU_GET_REGS: {
+		std::lock_guard g(lock_);
+		auto it = regs.find(f.id);
+		avcpu_regs r{};
+		if (it == regs.end())
+			r.pstate = 0x3c5; // a new vCPU: EL1h, DAIF masked
+		else
+			r = it->second;
+		*reinterpret_cast<avcpu_regs *>(arg) = r;
+		return 0;
+	}
+	case AVCPU_SET_REGS: {
+		std::lock_guard g(lock_);
+		regs[f.id] = *reinterpret_cast<avcpu_regs *>(arg);
+		return 0;
+	}
 	case AVCPU_IRQ_LINE: {
 		auto *l = reinterpret_cast<avcpu_irq_level *>(arg);
+		if (fail_irq_line) {
+			errno = fail_irq_line;
+			return -1;
+		}
 		if (l->level > 1) {
 			errno = EINVAL;
 			return -1;

@@ -294,4 +294,57 @@ TEST_F(RunnerFixture, StopFromADeviceEndsTheRun)
 	EXPECT_EQ(7, out.exit_code);
 }
 
+// What the guest did that nothing emulates reaches the not_emulated hook, with the
+// device, direction, size, offset and address or the call; what is emulated does not.
+TEST_F(RunnerFixture, NotEmulatedIsReported)
+{
+	struct Partial final : MmioDevice {
+		const char *name() const override { return "partial"; }
+		uint64_t read(uint64_t offset, unsigned) override
+		{
+			if (offset != 0)
+				mark_not_emulated();
+			return 5;
+		}
+		void write(uint64_t, unsigned, uint64_t) override {}
+	} partial;
+	make(1);
+	ASSERT_TRUE(bus.add(0x9020000, 0x1000, partial).ok());
+	auto mmio_read = [](uint64_t addr) {
+		return [addr](avcpu_run &r) {
+			r.exit_reason = AVCPU_EXIT_MMIO;
+			r.mmio.phys_addr = addr;
+			r.mmio.len = 4;
+		};
+	};
+	k.script[0].push_back(mmio_read(0x9020000));
+	k.script[0].push_back(mmio_read(0x9020090));
+	k.script[0].push_back([](avcpu_run &r) {
+		r.exit_reason = AVCPU_EXIT_HYPERCALL;
+		r.hypercall.imm = 3;
+		r.hypercall.args[0] = 0xc2000000;
+	});
+	k.script[0].push_back([](avcpu_run &r) {
+		r.exit_reason = AVCPU_EXIT_SYSREG;
+		r.sysreg.op0 = 3;
+		r.sysreg.crn = 15;
+	});
+	k.script[0].push_back([](avcpu_run &r) {
+		r.exit_reason = AVCPU_EXIT_SYSTEM_EVENT;
+		r.system_event.type = AVCPU_SYSTEM_EVENT_OFF;
+	});
+	std::vector<std::string> reported;
+	RunnerHooks hooks;
+	hooks.not_emulated = [&](const Vcpu &v, const std::string &what) {
+		reported.push_back(std::to_string(v.id()) + ": " + what);
+	};
+	Runner runner(vcpus, bus, hooks);
+	EXPECT_EQ(StopReason::system_off, runner.run().reason);
+	ASSERT_EQ(3u, reported.size());
+	EXPECT_EQ("0: partial read of 4 bytes at offset 0x90 (0x9020090): reads 0", reported[0]);
+	EXPECT_EQ(0u, reported[1].find("0: hvc #0x3 x0 0xc2000000")) << reported[1];
+	EXPECT_NE(std::string::npos, reported[1].find(": answered NOT_SUPPORTED")) << reported[1];
+	EXPECT_EQ("0: mrs S3_0_C15_C0_0 x0: UNDEFINED in the guest", reported[2]);
+}
+
 } // namespace

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// avcpu-run's guest loader and device tree, natively.
+// avcpu-run's ELF and raw-binary loader, natively.
 #include <gtest/gtest.h>
 
 #include <elf.h>
@@ -10,11 +10,6 @@
 #include <string>
 #include <vector>
 
-extern "C" {
-#include <libfdt.h>
-}
-
-#include "device_tree.h"
 #include "loader.h"
 
 namespace
@@ -97,38 +92,6 @@ TEST(Loader, RefusesWhatDoesNotFit)
 	EXPECT_NE(std::string::npos, err.find("cannot open")) << err;
 	for (auto &p : {x86, outside, raw})
 		std::remove(p.c_str());
-}
-
-TEST(DeviceTree, DescribesTheMachine)
-{
-	vmm::MachineLayout m{0x40000000, 128 << 20, 4,	    0x9000000,
-			     0x1000,	 0x9010000, 0x1000, "console=ttyAMA0"};
-	std::string err;
-	auto blob = vmm::build_fdt(m, err);
-	ASSERT_FALSE(blob.empty()) << err;
-	ASSERT_EQ(0, fdt_check_header(blob.data()));
-	const void *fdt = blob.data();
-	int cpus = fdt_path_offset(fdt, "/cpus");
-	ASSERT_GE(cpus, 0);
-	int n = 0;
-	for (int c = fdt_first_subnode(fdt, cpus); c >= 0; c = fdt_next_subnode(fdt, c))
-		n++;
-	EXPECT_EQ(4, n);
-	EXPECT_GE(fdt_path_offset(fdt, "/cpus/cpu@3"), 0);
-	int mem = fdt_path_offset(fdt, "/memory@40000000");
-	ASSERT_GE(mem, 0);
-	int len = 0;
-	auto *reg = static_cast<const fdt64_t *>(fdt_getprop(fdt, mem, "reg", &len));
-	ASSERT_EQ(16, len);
-	EXPECT_EQ(0x40000000u, fdt64_to_cpu(reg[0]));
-	EXPECT_EQ(128u << 20, fdt64_to_cpu(reg[1]));
-	int psci = fdt_path_offset(fdt, "/psci");
-	EXPECT_STREQ("hvc", static_cast<const char *>(fdt_getprop(fdt, psci, "method", nullptr)));
-	EXPECT_EQ(0, fdt_node_check_compatible(fdt, fdt_path_offset(fdt, "/pl011@9000000"),
-					       "arm,pl011"));
-	EXPECT_STREQ("console=ttyAMA0",
-		     static_cast<const char *>(fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"),
-							   "bootargs", nullptr)));
 }
 
 } // namespace

@@ -128,33 +128,70 @@ void Runner::vcpu_loop(size_t index)
 		vcpu.request_exit(true);
 }
 
+void Runner::report_not_emulated(const Vcpu &vcpu, const std::string &what)
+{
+	if (hooks_.not_emulated)
+		hooks_.not_emulated(vcpu, what);
+}
+
+// false: this vCPU's thread ends.
+bool Runner::handle_mmio(Vcpu &vcpu, const exits::Mmio &mmio)
+{
+	MmioAccess access;
+	access.address = mmio.address;
+	access.length = mmio.length;
+	access.write = mmio.write;
+	access.value = mmio.data;
+	if (!bus_.dispatch(access)) {
+		stop(StopReason::unclaimed_mmio, 70,
+		     format("vCPU %u: MMIO %s of %u bytes at %#" PRIx64 ": no device there",
+			    vcpu.id(), mmio.write ? "write" : "read", mmio.length, mmio.address));
+		return false;
+	}
+	if (access.not_emulated)
+		report_not_emulated(
+			vcpu, format("%s %s of %u bytes at offset %#" PRIx64 " (%#" PRIx64 ")%s",
+				     access.device->name(), mmio.write ? "write" : "read",
+				     mmio.length, access.offset, mmio.address,
+				     mmio.write ? ": ignored" : ": reads 0"));
+	if (!mmio.write)
+		vcpu.complete_read(access.value);
+	return true;
+}
+
+bool Runner::handle_cpu_on(Vcpu &vcpu, const exits::CpuOn &on)
+{
+	Vcpu *target = vcpu_by_mpidr(on.target_mpidr);
+	if (!target) {
+		vcpu.set_psci_result(psci_invalid_params);
+	} else if (auto ps = target->power_state(); ps && ps.value().state == AVCPU_POWER_ON) {
+		vcpu.set_psci_result(psci_already_on);
+	} else {
+		auto st = target->set_power(AVCPU_POWER_ON, true, on.entry, on.context);
+		vcpu.set_psci_result(st ? psci_success : psci_invalid_params);
+	}
+	return true;
+}
+
 // false: this vCPU's thread ends.
 bool Runner::handle(Vcpu &vcpu, const Exit &exit)
 {
 	unsigned id = vcpu.id();
 
-	if (auto *m = std::get_if<exits::Mmio>(&exit)) {
-		uint64_t value = 0;
-		bool claimed = m->write ? bus_.write(m->address, m->length, m->data)
-					: bus_.read(m->address, m->length, value);
-		if (!claimed) {
-			stop(StopReason::unclaimed_mmio, 70,
-			     format("vCPU %u: MMIO %s of %u bytes at %#" PRIx64 ": no device there",
-				    id, m->write ? "write" : "read", m->length, m->address));
-			return false;
-		}
-		if (!m->write)
-			vcpu.complete_read(value);
-		return true;
-	}
+	if (auto *m = std::get_if<exits::Mmio>(&exit))
+		return handle_mmio(vcpu, *m);
 	if (auto *h = std::get_if<exits::Hypercall>(&exit)) {
-		if (!hooks_.hypercall || !hooks_.hypercall(vcpu, *h))
+		if (!hooks_.hypercall || !hooks_.hypercall(vcpu, *h)) {
 			vcpu.set_results(smccc_not_supported, h->args[1], h->args[2], h->args[3]);
+			report_not_emulated(vcpu, describe_exit(exit) + ": answered NOT_SUPPORTED");
+		}
 		return true;
 	}
 	if (auto *s = std::get_if<exits::Sysreg>(&exit)) {
-		if (!hooks_.sysreg || !hooks_.sysreg(vcpu, *s))
+		if (!hooks_.sysreg || !hooks_.sysreg(vcpu, *s)) {
 			vcpu.refuse_sysreg();
+			report_not_emulated(vcpu, describe_exit(exit) + ": UNDEFINED in the guest");
+		}
 		return true;
 	}
 	if (std::holds_alternative<exits::Interrupted>(exit)) {
@@ -169,19 +206,8 @@ bool Runner::handle(Vcpu &vcpu, const Exit &exit)
 			stop(StopReason::system_reset, 0, "the guest asked for a reset");
 		return false;
 	}
-	if (auto *on = std::get_if<exits::CpuOn>(&exit)) {
-		Vcpu *target = vcpu_by_mpidr(on->target_mpidr);
-		if (!target) {
-			vcpu.set_psci_result(psci_invalid_params);
-		} else if (auto ps = target->power_state();
-			   ps && ps.value().state == AVCPU_POWER_ON) {
-			vcpu.set_psci_result(psci_already_on);
-		} else {
-			auto st = target->set_power(AVCPU_POWER_ON, true, on->entry, on->context);
-			vcpu.set_psci_result(st ? psci_success : psci_invalid_params);
-		}
-		return true;
-	}
+	if (auto *on = std::get_if<exits::CpuOn>(&exit))
+		return handle_cpu_on(vcpu, *on);
 	if (std::holds_alternative<exits::CpuOff>(exit)) {
 		if (auto st = vcpu.set_power(AVCPU_POWER_OFF); !st) {
 			stop(StopReason::error, 70,

@@ -43,6 +43,11 @@ struct RunnerHooks {
 	std::function<bool(Vcpu &, const exits::Sysreg &)> sysreg;
 	// Every exit, before it is handled (tracing).
 	std::function<void(const Vcpu &, const Exit &)> trace;
+	// Something the guest did that nothing here emulates, answered with a default: an
+	// MMIO access a device marked as not emulated (reads 0, writes ignored), a hypercall
+	// no hook handled (NOT_SUPPORTED), a system register no hook handled (UNDEFINED).
+	// what is one line naming the device and register or the call.
+	std::function<void(const Vcpu &, const std::string &what)> not_emulated;
 };
 
 class Runner
@@ -65,6 +70,9 @@ public:
 private:
 	void vcpu_loop(size_t index);
 	bool handle(Vcpu &vcpu, const Exit &exit);
+	bool handle_mmio(Vcpu &vcpu, const exits::Mmio &mmio);
+	bool handle_cpu_on(Vcpu &vcpu, const exits::CpuOn &on);
+	void report_not_emulated(const Vcpu &vcpu, const std::string &what);
 	void kick_all();
 	Vcpu *vcpu_by_mpidr(uint64_t mpidr);
 

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+// What a boot tells the runner to do besides MMIO (userspace PSCI queries), and what it
+// tells the user: --trace lines and the --summary.
+#include <cinttypes>
+#include <cstdio>
+
+#include "boot.h"
+
+namespace vmm
+{
+
+namespace
+{
+
+constexpr uint32_t smc64 = 0x40000000;
+constexpr uint64_t psci_not_supported = ~0ULL, psci_invalid_params = uint64_t(-2);
+
+bool psci_function_supported(uint32_t fn)
+{
+	switch (fn & ~smc64) {
+	case 0x84000000: // PSCI_VERSION
+	case 0x84000002: // CPU_OFF
+	case 0x84000003: // CPU_ON
+	case 0x84000004: // AFFINITY_INFO
+	case 0x84000006: // MIGRATE_INFO_TYPE
+	case 0x84000008: // SYSTEM_OFF
+	case 0x84000009: // SYSTEM_RESET
+	case 0x8400000a: // PSCI_FEATURES
+		return true;
+	default:
+		return false;
+	}
+}
+
+// With PSCI in userspace the ordinary queries come here (CPU_ON/OFF come as exits).
+bool user_psci_call(avcpu::Vcpu &vcpu, const avcpu::exits::Hypercall &h,
+		    std::vector<avcpu::Vcpu> &vcpus)
+{
+	switch (uint32_t(h.args[0]) & ~smc64) {
+	case 0x84000000: // PSCI_VERSION
+		vcpu.set_results(0x10001);
+		return true;
+	case 0x84000006: // MIGRATE_INFO_TYPE: no Trusted OS
+		vcpu.set_results(2);
+		return true;
+	case 0x8400000a: // PSCI_FEATURES
+		vcpu.set_results(psci_function_supported(uint32_t(h.args[1])) ? 0
+									      : psci_not_supported);
+		return true;
+	case 0x84000004: // AFFINITY_INFO, level 0
+		for (auto &v : vcpus) {
+			if (avcpu::default_mpidr(v.id()) != (h.args[1] & 0xff00ffffffULL))
+				continue;
+			auto ps = v.power_state();
+			vcpu.set_results(ps && ps.value().state == AVCPU_POWER_ON ? 0 : 1);
+			return true;
+		}
+		vcpu.set_results(psci_invalid_params);
+		return true;
+	default:
+		return false;
+	}
+}
+
+} // namespace
+
+avcpu::RunnerHooks Boot::hooks()
+{
+	avcpu::RunnerHooks hooks;
+	if (o_.user_psci)
+		hooks.hypercall = [this](avcpu::Vcpu &v, const avcpu::exits::Hypercall &h) {
+			return user_psci_call(v, h, vcpus_);
+		};
+	if (o_.trace == Options::Trace::all)
+		hooks.trace = [](const avcpu::Vcpu &v, const avcpu::Exit &e) {
+			std::fprintf(stderr, "avcpu-run: [vcpu %u] %s\n", v.id(),
+				     avcpu::describe_exit(e).c_str());
+		};
+	if (o_.trace != Options::Trace::off)
+		hooks.not_emulated = [](const avcpu::Vcpu &v, const std::string &what) {
+			std::fprintf(stderr, "avcpu-run: [vcpu %u] not emulated: %s\n", v.id(),
+				     what.c_str());
+		};
+	return hooks;
+}
+
+void Boot::print_summary(double wall_ms)
+{
+	auto u = [](__u64 n) { return static_cast<unsigned long long>(n); };
+	std::fprintf(stderr, "avcpu-run: summary after %.1f ms\n", wall_ms);
+	for (auto &v : vcpus_) {
+		auto st = v.stats();
+		if (!st)
+			continue;
+		const auto &s = st.value();
+		std::fprintf(
+			stderr,
+			"  vCPU %u: %.1f ms in the guest, %llu guest exits (%llu host interrupts, "
+			"%llu WFI sleeps, %llu PSCI calls, %llu handled at EL2); to userspace:",
+			v.id(), double(s.guest_ns) / 1e6, u(s.el2_exits), u(s.host_irqs),
+			u(s.wfi_sleeps), u(s.psci_calls), u(s.sysreg_emulated));
+		for (unsigned r = 1; r < AVCPU_EXIT_MAX; r++)
+			if (s.exits[r])
+				std::fprintf(stderr, " %s %llu", avcpu::exit_reason_name(r),
+					     u(s.exits[r]));
+		std::fputc('\n', stderr);
+	}
+	if (auto vs = vm_->stats()) {
+		const auto &s = vs.value();
+		unsigned long long to_user = 0;
+		for (auto n : s.total.exits)
+			to_user += n;
+		std::fprintf(stderr,
+			     "  VM: vCPUs %llu, memory %llu MiB in %llu slots, %llu guest exits, "
+			     "%llu to userspace\n",
+			     u(s.vcpus), u(s.memory_bytes >> 20), u(s.memory_slots),
+			     u(s.total.el2_exits), to_user);
+		if (machine_->config().gic)
+			std::fprintf(stderr,
+				     "  vGIC: %llu interrupts injected, %llu SGIs, %llu timer "
+				     "interrupts, %llu GIC register accesses, %llu line changes\n",
+				     u(s.total.vgic_injected), u(s.total.vgic_sgis),
+				     u(s.total.timer_irqs), u(s.total.vgic_mmio),
+				     u(s.total.irq_changes));
+	}
+}
+
+} // namespace vmm
