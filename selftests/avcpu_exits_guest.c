@@ -115,10 +115,13 @@ void guest_secondary(uint64_t context)
 	uint64_t id = context & 0xff;
 
 	/* Started as PSCI says: MMU off, every interrupt masked, x0 = context id. */
-	if (context >> 8 == 1 && !(read_sctlr() & 1) && read_daif() == 0x3c0)
+	if (context >> 8 && context >> 8 <= 2 && !(read_sctlr() & 1) && read_daif() == 0x3c0)
 		guest_secondary_seen[id] = context;
 	else
 		guest_secondary_seen[id] = ~0ULL;
+	/* 0x2nn: stay on (the CPU_ON race needs its target to stay ON). */
+	while (context >> 8 == 2)
+		asm volatile("wfi");
 	hvc4(0x84000002, 0, 0, 0); /* CPU_OFF: never returns */
 	guest_secondary_seen[id] = 0xbad;
 }
@@ -155,6 +158,26 @@ void guest_psci_boot(uint64_t nr_vcpus)
 	GUEST_SYNC(1);
 	hvc4(0x84000008, 0, 0, 0);	/* SYSTEM_OFF: never returns */
 	GUEST_ASSERT_EQ(0, 1);
+}
+
+volatile uint64_t guest_race_ready[4];
+volatile uint64_t guest_race_result[4];
+
+/*
+ * vCPUs 0-2 at once: CPU_ON of vCPU 3 (off, and staying on once started). PSCI 1.1
+ * (DEN 0022, 5.6): one caller succeeds; the others get ALREADY_ON, or ON_PENDING while
+ * the target is still being turned on.
+ */
+void guest_cpu_on_race(uint64_t me)
+{
+	uint64_t i;
+
+	guest_race_ready[me] = 1;
+	for (i = 0; i < 3; i++)
+		while (!guest_race_ready[i])
+			;
+	guest_race_result[me] = hvc4(0xc4000003, 3, (uint64_t)guest_secondary_entry, 0x203);
+	GUEST_DONE();
 }
 
 /* With PSCI in userspace: CPU_ON as an exit, VERSION as a plain hypercall. */

@@ -14,6 +14,8 @@ void guest_secondary(uint64_t context);
 void guest_sysregs(uint64_t unused);
 void guest_smc_default(uint64_t unused);
 void guest_fetch_nowhere(uint64_t target);
+void guest_cpu_on_race(uint64_t me);
+extern volatile uint64_t guest_race_result[4];
 void guest_smc_calls(uint64_t unused);
 void guest_psci_boot(uint64_t nr_vcpus);
 void guest_psci_user(uint64_t unused);

@@ -266,6 +266,42 @@ static void *vcpu_loop(void *arg)
 	}
 }
 
+/* Three vCPUs turn the same fourth one on at once, 20 times: exactly one succeeds. */
+TEST_F_TIMEOUT(exits, concurrent_cpu_on_of_one_target, 300)
+{
+	struct avcpu_power_state off = { .state = AVCPU_POWER_OFF };
+	struct vcpu_thread v[4];
+	int round, i, success;
+	int64_t r;
+
+	RETURN_IF_SKIPPED();
+	for (round = 0; round < 20; round++) {
+		test_vm_destroy(&self->t);
+		ASSERT_EQ(0, test_vm_create(&self->t));
+		for (i = 0; i < 3; i++)
+			ASSERT_EQ(0, test_vcpu_add(&self->t, i, guest_cpu_on_race, i));
+		ASSERT_EQ(0, test_vcpu_add(&self->t, 3, guest_spin, 0));
+		ASSERT_EQ(0, ioctl(self->t.vcpu_fd[3], AVCPU_SET_POWER_STATE, &off));
+		for (i = 0; i < 4; i++) {
+			v[i] = (struct vcpu_thread){ .t = &self->t, .n = i };
+			ASSERT_EQ(0, pthread_create(&v[i].th, NULL, vcpu_loop, &v[i]));
+		}
+		for (i = 0, success = 0; i < 3; i++) {
+			pthread_join(v[i].th, NULL);
+			EXPECT_EQ(AVCPU_EXIT_MMIO, v[i].reason) TH_LOG("racer %d", i);
+			r = *(volatile int64_t *)test_gpa_to_hva(&self->t,
+								 (uint64_t)&guest_race_result[i]);
+			success += r == 0;
+			EXPECT_TRUE(r == 0 || r == -4 || r == -5)
+				TH_LOG("round %d racer %d: %lld", round, i, (long long)r);
+		}
+		EXPECT_EQ(1, success) TH_LOG("round %d: %d callers succeeded", round, success);
+		pthread_kill(v[3].th, SIGUSR1);
+		pthread_join(v[3].th, NULL);
+		EXPECT_EQ(0x203, guest_secondary_seen_host(&self->t, 3)) TH_LOG("round %d", round);
+	}
+}
+
 TEST_F_TIMEOUT(exits, psci_smp_boot_and_system_off, 120)
 {
 	struct avcpu_power_state ps = { .state = AVCPU_POWER_OFF };
