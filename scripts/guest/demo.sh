@@ -44,7 +44,8 @@ linux() {
 	tailpid=$!
 	n=1
 	for cmd in "uname -a" "grep -c ^processor /proc/cpuinfo" \
-		"dmesg | grep -iE 'gicv3|arch_timer:|psci:|smp:|ttyAMA0'" "cat /proc/interrupts" \
+		"dmesg | grep -i -e gicv3 -e arch_timer -e psci: | cut -c16-" \
+		"cat /proc/interrupts" \
 		"poweroff -f"; do
 		wait_prompt $n || { echo "demo: no shell prompt"; kill $pid; break; }
 		n=$((n + 1))

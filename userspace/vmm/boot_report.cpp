@@ -118,10 +118,11 @@ void Boot::print_summary(double wall_ms)
 		if (machine_->config().gic)
 			std::fprintf(stderr,
 				     "  vGIC: %llu interrupts injected, %llu SGIs, %llu timer "
-				     "interrupts, %llu GIC register accesses, %llu line changes\n",
+				     "interrupts, %llu GIC register accesses, %llu list-register "
+				     "overflows, %llu maintenance interrupts\n",
 				     u(s.total.vgic_injected), u(s.total.vgic_sgis),
 				     u(s.total.timer_irqs), u(s.total.vgic_mmio),
-				     u(s.total.irq_changes));
+				     u(s.total.vgic_lr_overflows), u(s.total.vgic_maintenance));
 	}
 }
 
