@@ -296,9 +296,17 @@ TEST_F_TIMEOUT(exits, concurrent_cpu_on_of_one_target, 300)
 				TH_LOG("round %d racer %d: %lld", round, i, (long long)r);
 		}
 		EXPECT_EQ(1, success) TH_LOG("round %d: %d callers succeeded", round, success);
+		/* The target came up with its context (it stays on, waiting in WFI)... */
+		for (i = 0; i < 10000 && guest_secondary_seen_host(&self->t, 3) != 0x203; i++)
+			usleep(1000);
+		EXPECT_EQ(0x203, guest_secondary_seen_host(&self->t, 3)) TH_LOG("round %d", round);
+		/*
+		 * ...and is stopped with the kick pattern: immediate_exit first, so that a
+		 * thread not yet (or no longer) in RUN returns at once too, then the signal.
+		 */
+		self->t.run[3]->immediate_exit = 1;
 		pthread_kill(v[3].th, SIGUSR1);
 		pthread_join(v[3].th, NULL);
-		EXPECT_EQ(0x203, guest_secondary_seen_host(&self->t, 3)) TH_LOG("round %d", round);
 	}
 }
 
