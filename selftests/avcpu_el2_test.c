@@ -127,13 +127,51 @@ TEST_F(el2, hyp_stub_contract_holds)
 	check_every_cpu_owned(_metadata);
 }
 
+/*
+ * One load/unload cycle; its log is read at once, so that the kernel's ring buffer never
+ * wraps under the count. Returns how many unloads said they freed everything.
+ */
+static int cycle_once(struct __test_metadata *_metadata, int i, int *bad_lines)
+{
+	static char log[8192];
+	unsigned long long seq = avcpu_kmsg_now();
+
+	if (avcpu_load(NULL) || check_every_cpu_owned(_metadata) || avcpu_unload()) {
+		TH_LOG("cycle %d failed", i);
+		return -1;
+	}
+	avcpu_kmsg_since(&seq, log, sizeof(log));
+	if (strstr(log, "still held") || strstr(log, "not handed back")) {
+		TH_LOG("cycle %d: %s", i, log);
+		(*bad_lines)++;
+	}
+	return strstr(log, "all pages freed") ? 1 : 0;
+}
+
+/* Runs 50 cycles; returns the fall of MemFree over them in KiB (after dropping caches). */
+static long fifty_cycles(struct __test_metadata *_metadata, int *freed, int *bad_lines)
+{
+	long before, after;
+	int i, r;
+
+	drop_caches();
+	before = avcpu_mem_free_kib();
+	for (i = 0; i < 50; i++) {
+		r = cycle_once(_metadata, i, bad_lines);
+		if (r < 0)
+			return -1;
+		*freed += r;
+	}
+	drop_caches();
+	after = avcpu_mem_free_kib();
+	TH_LOG("MemFree %ld -> %ld KiB over 50 cycles", before, after);
+	return before - after;
+}
+
 TEST_F_TIMEOUT(el2, load_unload_50_cycles, 600)
 {
-	static char log[65536];
-	unsigned long long seq;
-	long before, after;
-	const char *p;
-	int i, freed = 0;
+	int i, freed = 0, bad_lines = 0;
+	long first, second;
 
 	RETURN_IF_SKIPPED();
 	ASSERT_EQ(0, avcpu_unload());
@@ -142,29 +180,25 @@ TEST_F_TIMEOUT(el2, load_unload_50_cycles, 600)
 		ASSERT_EQ(0, avcpu_load(NULL));
 		ASSERT_EQ(0, avcpu_unload());
 	}
-	drop_caches();
-	before = avcpu_mem_free_kib();
-	seq = avcpu_kmsg_now();
-	for (i = 0; i < 50; i++) {
-		/* Each load checks that every CPU's EL2 answers as the hyp stub again. */
-		ASSERT_EQ(0, avcpu_load(NULL)) TH_LOG("cycle %d", i);
-		ASSERT_EQ(0, check_every_cpu_owned(_metadata)) TH_LOG("cycle %d", i);
-		ASSERT_EQ(0, avcpu_unload()) TH_LOG("cycle %d", i);
-	}
-	drop_caches();
-	after = avcpu_mem_free_kib();
-	avcpu_kmsg_since(&seq, log, sizeof(log));
-	for (p = log; (p = strstr(p, "all pages freed")); p++)
-		freed++;
+	first = fifty_cycles(_metadata, &freed, &bad_lines);
+	ASSERT_NE(-1, first);
 	EXPECT_EQ(50, freed) TH_LOG("unloads that handed EL2 back and freed everything");
-	EXPECT_EQ(NULL, strstr(log, "still held"));
-	EXPECT_EQ(NULL, strstr(log, "not handed back"));
+	EXPECT_EQ(0, bad_lines);
 	/*
 	 * The module counts its own pages (checked above). As a net under that: one load
-	 * holds about 30 pages (image, 4 stacks and data pages, tables), so a leak of a load's
-	 * worth would lose ~6 MiB over 50 cycles; allow 4 MiB of the kernel's own drift.
+	 * holds about 30 pages (image, 4 stacks and data pages, tables), so a leak of a
+	 * load's worth loses ~6 MiB per 50 cycles, every 50 cycles. The kernel's own drift
+	 * (per-CPU free lists, slab) can reach a few MiB once but does not repeat: only a
+	 * fall over 4 MiB in two windows in a row is a leak.
 	 */
-	EXPECT_LT(before - after, 4096) TH_LOG("MemFree %ld -> %ld KiB", before, after);
+	if (first >= 4096) {
+		freed = 0;
+		second = fifty_cycles(_metadata, &freed, &bad_lines);
+		ASSERT_NE(-1, second);
+		EXPECT_EQ(50, freed);
+		EXPECT_EQ(0, bad_lines);
+		EXPECT_LT(second, 4096) TH_LOG("MemFree fell %ld then %ld KiB", first, second);
+	}
 	ASSERT_EQ(0, avcpu_load(NULL));
 }
 
