@@ -11,7 +11,10 @@ usage() {
 	cat <<-'EOF2'
 	usage: qemu-run.sh [options]
 	  --kernel 6.1|6.12      kernel to boot (default 6.12)
+	  --qemu 7.2|10          which QEMU: the system's 7.2 (default) or 10 from bookworm-backports,
+	                         extracted by make setup into .cache/qemu-10
 	  --cpu MODEL            QEMU CPU model: max, cortex-a72, neoverse-n1, ... (default max)
+	  --mte                  -M virt,mte=on: the memory-tagging extension (without it, max has none)
 	  --smp N --mem MB       vCPUs and memory of the test machine (default 4, 2048)
 	  --el2 on|off           virtualization=on|off: EL2 present or not (default on)
 	  --kvm MODE             kvm-arm.mode=MODE (default none; nvhe or protected let KVM own EL2;
@@ -32,12 +35,14 @@ usage() {
 	EOF2
 }
 
-kernel=6.12 cpu=max smp=4 mem=2048 el2=on kvm=none vhe=0 icount=0 run=selftests tests= bench=avcpu fuzz=
+qemu_ver=7.2 mte=0 kernel=6.12 cpu=max smp=4 mem=2048 el2=on kvm=none vhe=0 icount=0 run=selftests tests= bench=avcpu fuzz=
 test_timeout=300 boot_timeout=1200 append= name= log= quiet=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift ;;
 	--cpu) cpu=$2; shift ;;
+	--qemu) qemu_ver=$2; shift ;;
+	--mte) mte=1 ;;
 	--smp) smp=$2; shift ;;
 	--mem) mem=$2; shift ;;
 	--el2) el2=$2; shift ;;
@@ -61,6 +66,14 @@ while [ $# -gt 0 ]; do
 done
 
 case $kernel in 6.1|6.12) ;; *) echo "qemu-run: --kernel must be 6.1 or 6.12" >&2; exit 2 ;; esac
+case $qemu_ver in
+7.2) qemu_bin=(qemu-system-aarch64) ;;
+10)
+	qemu_bin=("$cache/qemu-10/usr/bin/qemu-system-aarch64" -L "$cache/qemu-10/usr/share/qemu")
+	[ -x "${qemu_bin[0]}" ] || { echo "qemu-run: ${qemu_bin[0]} missing: run 'make setup'" >&2; exit 2; }
+	;;
+*) echo "qemu-run: --qemu must be 7.2 or 10" >&2; exit 2 ;;
+esac
 case $el2 in on|off) ;; *) echo "qemu-run: --el2 must be on or off" >&2; exit 2 ;; esac
 vmlinuz=$cache/kernel-$kernel/vmlinuz
 [ -e "$vmlinuz" ] || { echo "qemu-run: $vmlinuz missing: run 'make setup'" >&2; exit 2; }
@@ -82,7 +95,9 @@ cmdline="$cmdline avcpu.run=$run avcpu.timeout=$test_timeout"
 [ "$run" = fuzz ] && [ -n "$fuzz" ] && cmdline="$cmdline avcpu.fuzz=$fuzz"
 [ -n "$append" ] && cmdline="$cmdline $append"
 
-qemu=(qemu-system-aarch64 -M "virt,virtualization=$el2,gic-version=3" -cpu "$cpu"
+machine="virt,virtualization=$el2,gic-version=3"
+[ $mte -eq 1 ] && machine="$machine,mte=on"
+qemu=("${qemu_bin[@]}" -M "$machine" -cpu "$cpu"
 	-smp "$smp" -m "$mem" -kernel "$vmlinuz" -initrd "$initrd" -append "$cmdline"
 	-no-reboot -nodefaults)
 [ $icount -eq 1 ] && qemu+=(-icount shift=0)
@@ -94,7 +109,7 @@ qemu+=(-display none -serial stdio -monitor none)
 start=$(date +%s)
 echo "qemu-run: $name: kernel $kernel ($(. "$cache/versions.env"; \
 	[ "$kernel" = 6.1 ] && echo "$K61_ABI $K61_VERSION" || echo "$K612_ABI $K612_VERSION")), \
-cpu $cpu, smp $smp, el2 $el2, kvm-arm.mode=$kvm$([ $vhe -eq 1 ] && echo ', VHE')$([ $icount -eq 1 ] && echo ', icount')"
+qemu $qemu_ver, cpu $cpu$([ $mte -eq 1 ] && echo ' (mte)'), smp $smp, el2 $el2, kvm-arm.mode=$kvm$([ $vhe -eq 1 ] && echo ', VHE')$([ $icount -eq 1 ] && echo ', icount')"
 set +e
 if [ $quiet -eq 1 ]; then
 	timeout -k 10 "$boot_timeout" "${qemu[@]}" </dev/null 2>&1 | tee "$log" |

@@ -7,6 +7,7 @@
 #  - two arm64 kernels (6.1 from bookworm, 6.12 from bookworm-backports/security), each as
 #    a bootable image plus a module build tree, extracted under $AVCPU_CACHE, never installed;
 #  - busybox-static:arm64 for the initramfs;
+#  - QEMU 10 from bookworm-backports, extracted beside the system's QEMU 7.2;
 #  - the kselftest harness headers from the matching linux-source package.
 #
 # Idempotent: a second run with everything in place does no network work. The chosen versions
@@ -237,6 +238,44 @@ prepare_kexec() {
 	touch "$root/.complete"
 }
 
+# QEMU 10 from bookworm-backports, for the configurations that need newer CPU models
+# (-cpu max with fine-grained traps, S1PIE/S1POE, MTE with -M virt,mte=on; neoverse-n1).
+# Extracted into the cache beside the system's QEMU 7.2, never installed over it; its
+# shared libraries are ordinary bookworm packages, installed with apt.
+prepare_qemu10() {
+	local root=$cache/qemu-10 ver deps=() missing=() p
+	ver=$(apt-cache madison qemu-system-arm 2>/dev/null | awk -F' *[|] *' '$2 ~ /^1:1[0-9]\./ {print $2; exit}')
+	[ -n "$ver" ] || { apt_update; ver=$(apt-cache madison qemu-system-arm |
+		awk -F' *[|] *' '$2 ~ /^1:1[0-9]\./ {print $2; exit}'); }
+	[ -n "$ver" ] || die "no qemu-system-arm 10.x in the apt lists (bookworm-backports)"
+	if [ -f "$root/.complete" ] && [ "$(cat "$root/.complete")" = "$ver" ]; then
+		return 0
+	fi
+	# Its libraries: every dependency that is not QEMU itself, without version constraints.
+	mapfile -t deps < <(apt-cache show "qemu-system-arm=$ver" | sed -n 's/^Depends: //p' |
+		head -n 1 | tr ',' '\n' | sed 's/(.*)//; s/|.*//; s/ //g' | grep -v '^qemu-' | grep .)
+	for p in "${deps[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		apt_update
+		log "installing QEMU 10's libraries: ${missing[*]}"
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends "${missing[@]}" >/dev/null
+	fi
+	fetch qemu-system-arm "$ver" amd64
+	fetch qemu-system-data "$ver" all
+	log "extracting QEMU $ver into ${root#"$top"/}"
+	rm -rf "$root"
+	mkdir -p "$root"
+	dpkg-deb -x "$(deb_of qemu-system-arm "$ver" amd64)" "$root"
+	dpkg-deb -x "$(deb_of qemu-system-data "$ver" all)" "$root"
+	"$root/usr/bin/qemu-system-aarch64" --version | grep -q 'version 1[0-9]\.' ||
+		die "the extracted QEMU does not run"
+	echo "$ver" >"$root/.complete"
+}
+
 main() {
 	mkdir -p "$debs"
 	install_host_packages
@@ -250,6 +289,7 @@ main() {
 	prepare_busybox
 	prepare_arm64_libs
 	prepare_kexec
+	prepare_qemu10
 	touch "$cache/.setup-done"
 	log "ready: kernels $K61_ABI and $K612_ABI in ${cache#"$top"/}"
 }
