@@ -511,10 +511,11 @@ TEST_F_TIMEOUT(exits, kicks_1000_masked_spinning, 300)
 	/*
 	 * A kick that waited for anything but the IPI shows in the bulk of the samples; one
 	 * late sample is the test machine's own scheduling under TCG (seen: 126 ms once in
-	 * 1,000 on 6.1/max). A lost kick would never return at all.
+	 * 1,000 on 6.1/max, 1.08 s once on QEMU 10 with the host machine overloaded). A lost
+	 * kick would never return at all: 5 s tells one from the other.
 	 */
 	EXPECT_LT(latency[989], 100);
-	EXPECT_LT(worst, 1000);
+	EXPECT_LT(worst, 5000);
 }
 
 /*

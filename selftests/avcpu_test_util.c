@@ -216,7 +216,8 @@ int avcpu_spawn(const char *path, const char *const *args, char *out, size_t len
 	const char *argv[32] = { path };
 	posix_spawn_file_actions_t fa;
 	int pipefd[2], i, wstatus;
-	time_t deadline = time(NULL) + 60;
+	/* Under the test's own harness timeout (180 s for the fuzz campaigns). */
+	time_t deadline = time(NULL) + 150;
 	size_t used = 0;
 	ssize_t n;
 	pid_t pid;
