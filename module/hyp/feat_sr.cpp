@@ -17,14 +17,14 @@ constexpr uint64_t id_field(uint64_t reg, unsigned shift)
 	return (reg >> shift) & 0xf;
 }
 
-constexpr unsigned pfr0_ras_shift = 28;	       // ID_AA64PFR0_EL1.RAS
-constexpr unsigned pfr0_mpam_shift = 40;       // ID_AA64PFR0_EL1.MPAM
-constexpr unsigned pfr1_sme_shift = 24;	       // ID_AA64PFR1_EL1.SME
-constexpr unsigned pfr1_mpam_frac_shift = 16;  // ID_AA64PFR1_EL1.MPAM_frac
-constexpr unsigned mmfr1_hcx_shift = 40;       // ID_AA64MMFR1_EL1.HCX
-constexpr unsigned mmfr3_s1pie_shift = 8;      // ID_AA64MMFR3_EL1.S1PIE
-constexpr unsigned mmfr3_s1poe_shift = 16;     // ID_AA64MMFR3_EL1.S1POE
-constexpr unsigned dfr0_pmsver_shift = 32;     // ID_AA64DFR0_EL1.PMSVer (SPE)
+constexpr unsigned pfr0_ras_shift = 28;		// ID_AA64PFR0_EL1.RAS
+constexpr unsigned pfr0_mpam_shift = 40;	// ID_AA64PFR0_EL1.MPAM
+constexpr unsigned pfr1_sme_shift = 24;		// ID_AA64PFR1_EL1.SME
+constexpr unsigned pfr1_mpam_frac_shift = 16;	// ID_AA64PFR1_EL1.MPAM_frac
+constexpr unsigned mmfr1_hcx_shift = 40;	// ID_AA64MMFR1_EL1.HCX
+constexpr unsigned mmfr3_s1pie_shift = 8;	// ID_AA64MMFR3_EL1.S1PIE
+constexpr unsigned mmfr3_s1poe_shift = 16;	// ID_AA64MMFR3_EL1.S1POE
+constexpr unsigned dfr0_pmsver_shift = 32;	// ID_AA64DFR0_EL1.PMSVer (SPE)
 constexpr unsigned dfr0_tracebuffer_shift = 44; // ID_AA64DFR0_EL1.TraceBuffer (TRBE)
 
 // MIDR_EL1 (D24.2.100): Implementer [31:24], Variant [23:20], PartNum [15:4], Revision [3:0].

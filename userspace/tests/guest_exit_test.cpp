@@ -151,7 +151,7 @@ TEST(ClassifySysreg, EachClass)
 	EXPECT_EQ(SysregAction::undef, cls(3, 0, 1, 2, 0));	      // ZCR_EL1
 	EXPECT_EQ(SysregAction::undef, cls(3, 3, 4, 2, 2));	      // SVCR
 	EXPECT_EQ(SysregAction::undef, cls(3, 0, 10, 5, 0));	      // MPAM1_EL1
-	EXPECT_EQ(SysregAction::undef, cls(3, 0, 10, 5, 1, false));  // MPAM0_EL1
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 10, 5, 1, false));   // MPAM0_EL1
 	EXPECT_EQ(SysregAction::undef, cls(3, 3, 13, 0, 5));	      // TPIDR2_EL0
 	EXPECT_EQ(SysregAction::undef, cls(3, 0, 1, 2, 4));	      // SMPRI_EL1
 	EXPECT_EQ(SysregAction::exit, cls(3, 0, 1, 0, 1));	      // ACTLR_EL1

@@ -14,14 +14,14 @@ namespace hyp
 
 // What this CPU implements, of the features the world switch must know about.
 enum CpuFeature : uint32_t {
-	feat_sme = 1U << 0,	   // TPIDR2_EL0, SMPRI_EL1
-	feat_s1pie = 1U << 1,	   // PIRE0_EL1, PIR_EL1
-	feat_s1poe = 1U << 2,	   // POR_EL0, POR_EL1
-	feat_ras = 1U << 3,	   // VDISR_EL2
-	feat_hcx = 1U << 4,	   // HCRX_EL2
-	feat_mpam = 1U << 5,	   // MPAM2_EL2
-	feat_spe = 1U << 6,	   // PMBLIMITR_EL1 (the profiling buffer)
-	feat_trbe = 1U << 7,	   // TRBLIMITR_EL1 (the trace buffer)
+	feat_sme = 1U << 0,	    // TPIDR2_EL0, SMPRI_EL1
+	feat_s1pie = 1U << 1,	    // PIRE0_EL1, PIR_EL1
+	feat_s1poe = 1U << 2,	    // POR_EL0, POR_EL1
+	feat_ras = 1U << 3,	    // VDISR_EL2
+	feat_hcx = 1U << 4,	    // HCRX_EL2
+	feat_mpam = 1U << 5,	    // MPAM2_EL2
+	feat_spe = 1U << 6,	    // PMBLIMITR_EL1 (the profiling buffer)
+	feat_trbe = 1U << 7,	    // TRBLIMITR_EL1 (the trace buffer)
 	feat_a77_1508412 = 1U << 8, // Cortex-A77 erratum 1508412: PAR_EL1 reads need dmb sy
 };
 

@@ -214,14 +214,14 @@ namespace hyp
 
 // What EL2 does with a trapped MSR/MRS or system instruction (EC 0x18).
 enum class SysregAction {
-	emulate_id,    // sanitised ID register read
-	emulate_mdscr, // MDSCR_EL1 on the guest's own copy
+	emulate_id,	 // sanitised ID register read
+	emulate_mdscr,	 // MDSCR_EL1 on the guest's own copy
 	emulate_icc_sre, // ICC_SRE_EL1 with a vGIC: RAO/WI (icc_sre_el1_guest)
-	raz_wi,	       // debug registers: read as zero, writes ignored (no guest debug)
-	set_way,       // DC ISW/CSW/CISW: done as clean+invalidate, which never loses data
-	undef,	       // a feature hidden from the guest: UNDEFINED, as on a CPU without it
-	exit,	       // the host (userspace) decides
-	exit_kernel,   // the host kernel decides: the vGIC's SGI registers
+	raz_wi,		 // debug registers: read as zero, writes ignored (no guest debug)
+	set_way,	 // DC ISW/CSW/CISW: done as clean+invalidate, which never loses data
+	undef,		 // a feature hidden from the guest: UNDEFINED, as on a CPU without it
+	exit,		 // the host (userspace) decides
+	exit_kernel,	 // the host kernel decides: the vGIC's SGI registers
 };
 
 // The GIC CPU interface's EL1 registers (Arm IHI 0069 12.2): ICC_PMR_EL1 (3,0,4,6,0) and
@@ -238,8 +238,7 @@ constexpr bool is_gic_cpu_interface(unsigned op0, unsigned op1, unsigned crn, un
 // 0069 12.7.9) so that a guest cannot disable the host's system-register interface. A
 // guest with a vGIC reads SRE, DFB and DIB as 1 (the only configuration a GICv3 guest
 // needs: no legacy interface, bypass disabled) and its writes are ignored.
-constexpr bool is_icc_sre_el1(unsigned op0, unsigned op1, unsigned crn, unsigned crm,
-			      unsigned op2)
+constexpr bool is_icc_sre_el1(unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2)
 {
 	return op0 == 3 && op1 == 0 && crn == 12 && crm == 12 && op2 == 5;
 }
