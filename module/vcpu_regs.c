@@ -76,7 +76,6 @@ static u64 avcpu_default_mpidr(unsigned int id)
 void avcpu_vcpu_reset(struct avcpu_vcpu *vcpu)
 {
 	struct avcpu_vcpu_ctx *ctx = vcpu->ctx;
-	u64 mmfr1 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR1_EL1);
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->magic = VCPU_CTX_MAGIC;
@@ -92,8 +91,6 @@ void avcpu_vcpu_reset(struct avcpu_vcpu *vcpu)
 	ctx->mdcr = AVCPU_MDCR_GUEST;
 	ctx->cnthctl = AVCPU_CNTHCTL_GUEST;
 	ctx->cntvoff = 0;
-	if (cpuid_feature_extract_unsigned_field(mmfr1, AVCPU_ID_AA64MMFR1_HCX_SHIFT))
-		ctx->flags |= VCPU_FLAG_HAS_HCRX;
 	if (vcpu->vm->config & AVCPU_VM_PSCI_USER)
 		ctx->flags |= VCPU_FLAG_PSCI_USER;
 	BUILD_BUG_ON(sizeof(ctx->smc_rules) != sizeof(vcpu->vm->smc.ranges));

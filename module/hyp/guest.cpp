@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // Running a guest: the world switch between the host's EL1 context and a vCPU's, and the
 // loop that asks of every exit "handled here at EL2, or back to the host?".
+#include "feat_sr.h"
 #include "guest_exit.h"
 #include "host_call.h"
 #include "percpu.h"
@@ -17,9 +18,12 @@ namespace hyp
 namespace
 {
 
-// The EL1 context both worlds own (ARM ARM D1.2: everything EL1 and EL0 can change).
+// The EL1 context both worlds own (ARM ARM D1.2: everything EL1 and EL0 can change), with
+// the registers of optional features this CPU has (feat_sr.cpp).
 void save_el1(__u64 *s)
 {
+	uint32_t features = cpu_features();
+
 	s[VSYS_SCTLR] = read_sysreg(sctlr_el1);
 	s[VSYS_CPACR] = read_sysreg(cpacr_el1);
 	s[VSYS_TTBR0] = read_sysreg(ttbr0_el1);
@@ -36,7 +40,7 @@ void save_el1(__u64 *s)
 	s[VSYS_FAR] = read_sysreg(far_el1);
 	s[VSYS_AFSR0] = read_sysreg(afsr0_el1);
 	s[VSYS_AFSR1] = read_sysreg(afsr1_el1);
-	s[VSYS_PAR] = read_sysreg(par_el1);
+	s[VSYS_PAR] = read_par_el1(features);
 	s[VSYS_CSSELR] = read_sysreg(csselr_el1);
 	s[VSYS_CNTKCTL] = read_sysreg(cntkctl_el1);
 	s[VSYS_MDSCR] = read_sysreg(mdscr_el1);
@@ -45,10 +49,14 @@ void save_el1(__u64 *s)
 	s[VSYS_SPSR_EL1] = read_sysreg(spsr_el1);
 	s[VSYS_CNTV_CTL] = read_sysreg(cntv_ctl_el0);
 	s[VSYS_CNTV_CVAL] = read_sysreg(cntv_cval_el0);
+	save_feature_el1(s, features);
 }
 
 void restore_el1(const __u64 *s)
 {
+	// The outgoing context's translation table walks complete before its EL1 MMU state is
+	// replaced (Arm ARM R_LFHQG; EL2 came in from EL1 without a barrier of its own).
+	asm volatile("dsb nsh" : : : "memory");
 	write_sysreg(s[VSYS_SCTLR], sctlr_el1);
 	write_sysreg(s[VSYS_CPACR], cpacr_el1);
 	write_sysreg(s[VSYS_TTBR0], ttbr0_el1);
@@ -74,15 +82,18 @@ void restore_el1(const __u64 *s)
 	write_sysreg(s[VSYS_SPSR_EL1], spsr_el1);
 	write_sysreg(s[VSYS_CNTV_CVAL], cntv_cval_el0);
 	write_sysreg(s[VSYS_CNTV_CTL], cntv_ctl_el0);
+	restore_feature_el1(s, cpu_features());
 }
 
 // The EL2 controls a guest changes; the host's come back after every run.
 struct El2Controls {
 	uint64_t hcr, vttbr, vtcr, vmpidr, vpidr, cptr, mdcr, hstr, cnthctl, cntvoff, hcrx;
 	uint64_t sp_el0;
+	HostFeatureState feat; // MPAM, ICC_SRE, SPE/TRBE: this CPU's, feat_sr.cpp
 };
 
-// HCRX_EL2 by its encoding (S3_4_C1_C2_2): older assemblers do not know the name.
+// HCRX_EL2 by its encoding (S3_4_C1_C2_2): older assemblers do not know the name. Whether
+// it exists is this CPU's ID_AA64MMFR1_EL1.HCX, read at EL2 (cpu_has_hcrx()).
 
 void save_el2(El2Controls &c, bool hcrx)
 {
@@ -98,6 +109,7 @@ void save_el2(El2Controls &c, bool hcrx)
 	c.cntvoff = read_sysreg(cntvoff_el2);
 	c.hcrx = hcrx ? read_sysreg(S3_4_C1_C2_2) : 0;
 	c.sp_el0 = read_sysreg(sp_el0);
+	save_host_features(c.feat);
 }
 
 void restore_el2(const El2Controls &c, bool hcrx)
@@ -116,12 +128,13 @@ void restore_el2(const El2Controls &c, bool hcrx)
 	write_sysreg(c.sp_el0, sp_el0);
 	write_sysreg(c.hcr, hcr_el2);
 	isb();
+	restore_host_features(c.feat);
 }
 
 void load_guest_el2(const avcpu_vcpu_ctx &ctx, const El2Controls &host)
 {
 	const uint64_t mdcr_hpmn = 0x1f; // the host's PMU partition stays as it is
-	bool hcrx = ctx.flags & VCPU_FLAG_HAS_HCRX;
+	bool hcrx = host.feat.features & feat_hcx;
 
 	write_sysreg(ctx.vttbr, vttbr_el2);
 	write_sysreg(ctx.vtcr, vtcr_el2);
@@ -135,6 +148,7 @@ void load_guest_el2(const avcpu_vcpu_ctx &ctx, const El2Controls &host)
 	if (hcrx)
 		write_sysreg(ctx.hcrx, S3_4_C1_C2_2);
 	write_sysreg(ctx.sp_el0, sp_el0);
+	load_guest_features(host.feat);
 	write_sysreg(ctx.hcr, hcr_el2);
 	isb();
 }
@@ -200,6 +214,10 @@ avcpu_exit_action handle_sysreg(avcpu_vcpu_ctx &ctx, uint64_t esr)
 	case SysregAction::raz_wi:
 		if (sr.read())
 			write_reg(ctx, sr.reg(), 0);
+		break;
+	case SysregAction::emulate_icc_sre:
+		if (sr.read())
+			write_reg(ctx, sr.reg(), icc_sre_el1_guest);
 		break;
 	case SysregAction::set_way:
 		// Ignored: a guest-chosen set/way/level may be out of range, which the Arm ARM
@@ -333,7 +351,7 @@ CallResult vcpu_run(uint64_t ctx_pa)
 	auto &ctx = *reinterpret_cast<avcpu_vcpu_ctx *>(ctx_pa);
 	if (ctx.magic != VCPU_CTX_MAGIC || !guest_pstate_valid(ctx.pstate))
 		return {AVCPU_HYP_EINVAL};
-	bool hcrx = ctx.flags & VCPU_FLAG_HAS_HCRX;
+	bool hcrx = cpu_has_hcrx();
 
 	__u64 host_el1[VSYS_NR];
 	El2Controls host_el2;

@@ -150,6 +150,10 @@ TEST(ClassifySysreg, EachClass)
 	EXPECT_EQ(SysregAction::undef, cls(3, 0, 1, 0, 6));	      // GCR_EL1 (MTE)
 	EXPECT_EQ(SysregAction::undef, cls(3, 0, 1, 2, 0));	      // ZCR_EL1
 	EXPECT_EQ(SysregAction::undef, cls(3, 3, 4, 2, 2));	      // SVCR
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 10, 5, 0));	      // MPAM1_EL1
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 10, 5, 1, false));   // MPAM0_EL1
+	EXPECT_EQ(SysregAction::undef, cls(3, 3, 13, 0, 5));	      // TPIDR2_EL0
+	EXPECT_EQ(SysregAction::undef, cls(3, 0, 1, 2, 4));	      // SMPRI_EL1
 	EXPECT_EQ(SysregAction::exit, cls(3, 0, 1, 0, 1));	      // ACTLR_EL1
 	EXPECT_EQ(SysregAction::exit, cls(3, 3, 14, 2, 1));	      // CNTP_CTL_EL0
 	EXPECT_EQ(SysregAction::exit, cls(3, 1, 15, 2, 0));	      // implementation defined
@@ -178,6 +182,11 @@ TEST(ClassifySysreg, GicCpuInterface)
 		{"ICC_AP0R0_EL1", 12, 8, 4, true, SysregAction::undef, SysregAction::undef},
 		{"ICC_DIR_EL1", 12, 11, 1, false, SysregAction::undef, SysregAction::undef},
 		{"ICC_IGRPEN1_EL1", 12, 12, 7, false, SysregAction::undef, SysregAction::undef},
+		// Trapped by ICC_SRE_EL2.Enable = 0: RAO/WI with a vGIC, absent without.
+		{"ICC_SRE_EL1", 12, 12, 5, true, SysregAction::undef,
+		 SysregAction::emulate_icc_sre},
+		{"ICC_SRE_EL1 write", 12, 12, 5, false, SysregAction::undef,
+		 SysregAction::emulate_icc_sre},
 	};
 	for (const auto &c : cases) {
 		EXPECT_EQ(c.no_vgic, cls(c.crn, c.crm, c.op2, c.read, false)) << c.name;
@@ -214,6 +223,9 @@ TEST(IdRegisters, AArch64OnlyAndFeaturesNotHandledHidden)
 	uint64_t isar2 = 0x2ULL | 1ULL << 16 | 1ULL << 28;
 	EXPECT_EQ(1ULL << 28, guest_id_value(6, 2, isar2, true));
 	EXPECT_EQ(0u, guest_id_value(7, 3, 1ULL << 8 | 1ULL << 16, true)) << "S1PIE, S1POE";
+	EXPECT_EQ(0u, guest_id_value(7, 3, 0x11, true)) << "TCRX, SCTLRX";
+	EXPECT_EQ(0u, guest_id_value(4, 1, 1ULL << 24 | 1ULL << 16, true)) << "SME, MPAM_frac";
+	EXPECT_EQ(0u, guest_id_value(4, 0, 1ULL << 40, true) >> 40 & 0xf) << "MPAM";
 	EXPECT_EQ(0x1234u, guest_id_value(0, 0, 0x1234, true)) << "others untouched";
 }
 

@@ -186,8 +186,9 @@ constexpr uint64_t id_hidden_bits(unsigned crm, unsigned op2, bool has_vgic = fa
 		return field(0) | field(8) | field(12) | field(16);
 	case 7 << 3 | 1: // ID_AA64MMFR1_EL1: LO (limited ordering regions, not switched)
 		return field(16);
-	case 7 << 3 | 3: // ID_AA64MMFR3_EL1: S1PIE, S1POE (PIR_EL1/POR_EL1 not switched)
-		return field(8) | field(16);
+	case 7 << 3 | 3: // ID_AA64MMFR3_EL1: TCRX, SCTLRX (HCRX_EL2 keeps TCR2_EL1/SCTLR2_EL1
+			 // off), S1PIE, S1POE (their registers are switched but unused)
+		return field(0) | field(4) | field(8) | field(16);
 	default:
 		return 0;
 	}
@@ -213,24 +214,35 @@ namespace hyp
 
 // What EL2 does with a trapped MSR/MRS or system instruction (EC 0x18).
 enum class SysregAction {
-	emulate_id,    // sanitised ID register read
-	emulate_mdscr, // MDSCR_EL1 on the guest's own copy
-	raz_wi,	       // debug registers: read as zero, writes ignored (no guest debug)
-	set_way,       // DC ISW/CSW/CISW: done as clean+invalidate, which never loses data
-	undef,	       // a feature hidden from the guest: UNDEFINED, as on a CPU without it
-	exit,	       // the host (userspace) decides
-	exit_kernel,   // the host kernel decides: the vGIC's SGI registers
+	emulate_id,	 // sanitised ID register read
+	emulate_mdscr,	 // MDSCR_EL1 on the guest's own copy
+	emulate_icc_sre, // ICC_SRE_EL1 with a vGIC: RAO/WI (icc_sre_el1_guest)
+	raz_wi,		 // debug registers: read as zero, writes ignored (no guest debug)
+	set_way,	 // DC ISW/CSW/CISW: done as clean+invalidate, which never loses data
+	undef,		 // a feature hidden from the guest: UNDEFINED, as on a CPU without it
+	exit,		 // the host (userspace) decides
+	exit_kernel,	 // the host kernel decides: the vGIC's SGI registers
 };
 
 // The GIC CPU interface's EL1 registers (Arm IHI 0069 12.2): ICC_PMR_EL1 (3,0,4,6,0) and
 // op0 3, op1 0, CRn 12, CRm 8-12 (IAR/EOIR/HPPIR/BPR/APR, DIR, RPR, the SGI registers,
-// CTLR, SRE, IGRPEN). ICC_SRE_EL1 never traps here (ICC_SRE_EL2.Enable is set).
+// CTLR, SRE, IGRPEN).
 constexpr bool is_gic_cpu_interface(unsigned op0, unsigned op1, unsigned crn, unsigned crm,
 				    unsigned op2)
 {
 	return op0 == 3 && op1 == 0 &&
 	       ((crn == 12 && crm >= 8 && crm <= 12) || (crn == 4 && crm == 6 && op2 == 0));
 }
+
+// ICC_SRE_EL1 (3,0,12,12,5) traps while a guest runs: EL2 clears ICC_SRE_EL2.Enable (IHI
+// 0069 12.7.9) so that a guest cannot disable the host's system-register interface. A
+// guest with a vGIC reads SRE, DFB and DIB as 1 (the only configuration a GICv3 guest
+// needs: no legacy interface, bypass disabled) and its writes are ignored.
+constexpr bool is_icc_sre_el1(unsigned op0, unsigned op1, unsigned crn, unsigned crm, unsigned op2)
+{
+	return op0 == 3 && op1 == 0 && crn == 12 && crm == 12 && op2 == 5;
+}
+constexpr uint64_t icc_sre_el1_guest = 0x7; // SRE [0], DFB [1], DIB [2]
 
 // ICC_SGI1R_EL1 (3,0,12,11,5), ICC_ASGI1R_EL1 (.., 6), ICC_SGI0R_EL1 (.., 7): they trap
 // while HCR_EL2.IMO/FMO are set, whatever ICH_HCR_EL2 says.
@@ -247,6 +259,8 @@ constexpr SysregAction classify_sysreg(SysRegAccess sr, bool has_vgic = false)
 	// Without a vGIC the guest has no GIC CPU interface at all; with one, only a write
 	// to an SGI register reaches here (the rest runs on the hardware's virtual
 	// interface), and reading one is UNDEFINED (they are write-only).
+	if (is_icc_sre_el1(op0, op1, crn, crm, op2))
+		return has_vgic ? SysregAction::emulate_icc_sre : SysregAction::undef;
 	if (is_gic_cpu_interface(op0, op1, crn, crm, op2))
 		return has_vgic && !sr.read() && is_gic_sgi_register(op0, op1, crn, crm, op2)
 			       ? SysregAction::exit_kernel
@@ -272,6 +286,9 @@ constexpr SysregAction classify_sysreg(SysRegAccess sr, bool has_vgic = false)
 	if (op1 == 0 && crn == 2 && crm >= 1 && crm <= 3)
 		return SysregAction::undef;
 	if (op1 == 0 && crn == 10 && crm == 4)
+		return SysregAction::undef;
+	// MPAM0_EL1, MPAM1_EL1, MPAMSM_EL1: trap on MPAM CPUs (MPAM2_EL2, feat_sr.cpp).
+	if (op1 == 0 && crn == 10 && crm == 5)
 		return SysregAction::undef;
 	// MTE: TFSR_EL1, TFSRE0_EL1, RGSR_EL1, GCR_EL1.
 	if (op1 == 0 && ((crn == 5 && crm == 6 && op2 <= 1) ||

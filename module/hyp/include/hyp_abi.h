@@ -84,28 +84,28 @@
 #define VCPU_CTX_PC		256
 #define VCPU_CTX_PSTATE		264
 #define VCPU_CTX_SYS		272
-#define VCPU_CTX_HCR		472
-#define VCPU_CTX_VTTBR		480
-#define VCPU_CTX_VTCR		488
-#define VCPU_CTX_VMPIDR		496
-#define VCPU_CTX_VPIDR		504
-#define VCPU_CTX_CPTR		512
-#define VCPU_CTX_MDCR		520
-#define VCPU_CTX_HSTR		528
-#define VCPU_CTX_CNTHCTL	536
-#define VCPU_CTX_CNTVOFF	544
-#define VCPU_CTX_HCRX		552
-#define VCPU_CTX_FLAGS		560
-#define VCPU_CTX_COMPLETE	568
-#define VCPU_CTX_COMPLETE_VALUE	576
-#define VCPU_CTX_EXIT		584
-#define VCPU_CTX_SMC_RULES	688
-#define VCPU_CTX_NR_SMC_RULES	944
-#define VCPU_CTX_STATS		952
-#define VCPU_CTX_GIC		992
-#define VCPU_CTX_ID_REGS	1216
-#define VCPU_CTX_MAGIC_OFF	1664
-#define VCPU_CTX_SIZE		1672
+#define VCPU_CTX_HCR		528
+#define VCPU_CTX_VTTBR		536
+#define VCPU_CTX_VTCR		544
+#define VCPU_CTX_VMPIDR		552
+#define VCPU_CTX_VPIDR		560
+#define VCPU_CTX_CPTR		568
+#define VCPU_CTX_MDCR		576
+#define VCPU_CTX_HSTR		584
+#define VCPU_CTX_CNTHCTL	592
+#define VCPU_CTX_CNTVOFF	600
+#define VCPU_CTX_HCRX		608
+#define VCPU_CTX_FLAGS		616
+#define VCPU_CTX_COMPLETE	624
+#define VCPU_CTX_COMPLETE_VALUE	632
+#define VCPU_CTX_EXIT		640
+#define VCPU_CTX_SMC_RULES	744
+#define VCPU_CTX_NR_SMC_RULES	1000
+#define VCPU_CTX_STATS		1008
+#define VCPU_CTX_GIC		1048
+#define VCPU_CTX_ID_REGS	1272
+#define VCPU_CTX_MAGIC_OFF	1720
+#define VCPU_CTX_SIZE		1728
 #define VCPU_CTX_PAGE		4096
 
 /* Exit kinds from the vectors (guest_exit in entry.S). */
@@ -190,6 +190,15 @@ enum avcpu_sysreg {
 	VSYS_CONTEXTIDR, VSYS_TPIDR_EL0, VSYS_TPIDR_EL1, VSYS_TPIDRRO_EL0, VSYS_ESR, VSYS_FAR,
 	VSYS_AFSR0, VSYS_AFSR1, VSYS_PAR, VSYS_CSSELR, VSYS_CNTKCTL, VSYS_MDSCR, VSYS_SP_EL1,
 	VSYS_ELR_EL1, VSYS_SPSR_EL1, VSYS_CNTV_CTL, VSYS_CNTV_CVAL,
+	/*
+	 * Switched only on CPUs that have them (EL2 reads its own ID registers, feat_sr.cpp):
+	 * FEAT_SME's TPIDR2_EL0 and SMPRI_EL1, FEAT_S1PIE's PIRE0_EL1 and PIR_EL1, FEAT_S1POE's
+	 * POR_EL0 and POR_EL1, FEAT_RAS's deferred-SError record (a guest's DISR_EL1 is
+	 * VDISR_EL2 while HCR_EL2.AMO is set). None is shown to the guest; each still gets its
+	 * own copy, reset to 0, because none of them traps without fine-grained traps.
+	 */
+	VSYS_TPIDR2_EL0, VSYS_SMPRI_EL1, VSYS_PIRE0_EL1, VSYS_PIR_EL1, VSYS_POR_EL0, VSYS_POR_EL1,
+	VSYS_VDISR,
 	VSYS_NR
 };
 
@@ -260,7 +269,7 @@ struct avcpu_hyp_exit {
 
 /* avcpu_vcpu_ctx.flags */
 #define VCPU_FLAG_FLUSH_STAGE1	(1ULL << 0)	/* another vCPU of this VM ran here last */
-#define VCPU_FLAG_HAS_HCRX	(1ULL << 1)
+/* bit 1 unused: EL2 reads whether HCRX_EL2 exists from the CPU's own ID_AA64MMFR1_EL1 */
 #define VCPU_FLAG_PSCI_USER	(1ULL << 2)	/* PSCI SMCs go through the SMC policy */
 #define VCPU_FLAG_VGIC		(1ULL << 3)	/* the VM has a vGIC: the CPU interface is live */
 
