@@ -5,6 +5,8 @@
  *   cpus           one line per online CPU, answered from EL2 itself (ping)
  *   fault_test     makes EL2 fault on purpose and shows the report it returns
  *   stub_contract  exercises the hyp-stub calls the kernel may make while avcpu owns EL2
+ *   flush_fault    0, or pretend TLB flushes fail: 1 on the calling CPU, 2 on every CPU
+ *   leaked_pages   pages kept allocated for good because no CPU could flush the TLB
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -125,6 +127,29 @@ static int avcpu_stub_contract_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(avcpu_stub_contract);
 
+static int avcpu_leaked_get(void *data, u64 *val)
+{
+	*val = atomic_long_read(&avcpu_leaked_pages);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(avcpu_leaked_fops, avcpu_leaked_get, NULL, "%llu\n");
+
+static int avcpu_flush_fault_get(void *data, u64 *val)
+{
+	*val = READ_ONCE(avcpu_flush_fault);
+	return 0;
+}
+
+static int avcpu_flush_fault_set(void *data, u64 val)
+{
+	if (val > AVCPU_FLUSH_FAULT_ALL)
+		return -EINVAL;
+	WRITE_ONCE(avcpu_flush_fault, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(avcpu_flush_fault_fops, avcpu_flush_fault_get, avcpu_flush_fault_set,
+			 "%llu\n");
+
 int avcpu_debugfs_init(void)
 {
 	avcpu_debugfs_dir = debugfs_create_dir("avcpu", NULL);
@@ -132,6 +157,10 @@ int avcpu_debugfs_init(void)
 	debugfs_create_file("fault_test", 0400, avcpu_debugfs_dir, NULL, &avcpu_fault_test_fops);
 	debugfs_create_file("stub_contract", 0400, avcpu_debugfs_dir, NULL,
 			    &avcpu_stub_contract_fops);
+	debugfs_create_file_unsafe("flush_fault", 0600, avcpu_debugfs_dir, NULL,
+				   &avcpu_flush_fault_fops);
+	debugfs_create_file_unsafe("leaked_pages", 0400, avcpu_debugfs_dir, NULL,
+				   &avcpu_leaked_fops);
 	return 0;
 }
 

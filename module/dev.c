@@ -34,7 +34,8 @@ static long avcpu_dev_ioctl(struct file *file, unsigned int cmd, unsigned long a
 		case AVCPU_CAP_IMMEDIATE_EXIT:
 			return 1;
 		case AVCPU_CAP_MAX_VMS:
-			return AVCPU_MAX_VMS;
+			/* VMIDs are recycled (vmid.c): memory and files are the limit. */
+			return INT_MAX;
 		case AVCPU_CAP_PSCI_VERSION:
 			return 0x10001;
 		case AVCPU_CAP_SMC_RANGES:

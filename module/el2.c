@@ -9,6 +9,7 @@
 #include <linux/cpu.h>
 #include <linux/cpu_pm.h>
 #include <linux/cpuhotplug.h>
+#include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/reboot.h>
@@ -204,6 +205,10 @@ int avcpu_el2_share_page(void *page)
 	return ret;
 }
 
+/*
+ * If EL2 of every CPU stops answering, the caller leaks the page: one extra reference
+ * makes the caller's free_page() drop its own only.
+ */
 void avcpu_el2_unshare_page(void *page)
 {
 	phys_addr_t pa = virt_to_phys(page);
@@ -211,6 +216,59 @@ void avcpu_el2_unshare_page(void *page)
 	mutex_lock(&avcpu_el2_pgt_lock);
 	WARN_ON(avcpu_pgt_unmap(&avcpu_hyp.pgt, pa, PAGE_SIZE));
 	dsb(ishst);
-	avcpu_hvc(AVCPU_HC_FLUSH_EL2, 0, 0, 0, 0);
+	if (!avcpu_el2_call_any_cpu(AVCPU_HC_FLUSH_EL2, 0)) {
+		get_page(virt_to_page(page));
+		avcpu_el2_leaked(1);
+	}
 	mutex_unlock(&avcpu_el2_pgt_lock);
+}
+
+/* Debugfs fault injection (flush_fault): which attempts to pretend EL2 did not answer. */
+unsigned int avcpu_flush_fault;
+atomic_long_t avcpu_leaked_pages = ATOMIC_LONG_INIT(0);
+
+struct avcpu_el2_call {
+	u64 fn, arg;
+	bool done;
+};
+
+static void avcpu_el2_call_cpu(void *data)
+{
+	struct avcpu_el2_call *c = data;
+
+	c->done = avcpu_hvc(c->fn, c->arg, 0, 0, 0).a0 == AVCPU_HYP_OK;
+}
+
+bool avcpu_el2_call_any_cpu(u64 fn, u64 arg)
+{
+	struct avcpu_el2_call c = { .fn = fn, .arg = arg };
+	unsigned int fault = READ_ONCE(avcpu_flush_fault);
+	unsigned int cpu, self;
+
+	self = get_cpu();
+	if (fault == AVCPU_FLUSH_FAULT_NONE)
+		avcpu_el2_call_cpu(&c);
+	put_cpu();
+	if (c.done)
+		return true;
+	if (fault == AVCPU_FLUSH_FAULT_ALL)
+		return false;
+	/* A stub at EL2 here (failed reinstall, reboot): any CPU avcpu owns will do. */
+	for_each_online_cpu(cpu) {
+		if (cpu == self || !per_cpu(avcpu_el2_wanted, cpu))
+			continue;
+		if (smp_call_function_single(cpu, avcpu_el2_call_cpu, &c, 1) || !c.done)
+			continue;
+		pr_warn_ratelimited("CPU%u: EL2 did not answer a TLB flush, CPU%u ran it\n",
+				    self, cpu);
+		return true;
+	}
+	return false;
+}
+
+void avcpu_el2_leaked(unsigned long pages)
+{
+	atomic_long_add(pages, &avcpu_leaked_pages);
+	pr_err_ratelimited("no CPU's EL2 ran a TLB flush: %lu pages stay allocated for good\n",
+			   pages);
 }

@@ -2,6 +2,8 @@
 #ifndef AVCPU_EL2_H
 #define AVCPU_EL2_H
 
+#include <linux/atomic.h>
+
 #include "hyp_loader.h"
 
 /* Takes EL2 on every online CPU, and on every CPU that comes online; -ENODEV if refused. */
@@ -15,6 +17,17 @@ extern struct avcpu_hyp avcpu_hyp;
 bool avcpu_el2_owned_here(void);
 int avcpu_el2_install_here(void);
 int avcpu_el2_release_here(void);
+
+/*
+ * Fault injection for tests (debugfs flush_fault): TLB-flush hypercalls are treated as
+ * unanswered on the calling CPU (LOCAL: another CPU must run them) or everywhere (ALL:
+ * what they protect is leaked, counted in avcpu_leaked_pages).
+ */
+#define AVCPU_FLUSH_FAULT_NONE	0
+#define AVCPU_FLUSH_FAULT_LOCAL	1
+#define AVCPU_FLUSH_FAULT_ALL	2
+extern unsigned int avcpu_flush_fault;
+extern atomic_long_t avcpu_leaked_pages;
 
 int avcpu_debugfs_init(void);
 void avcpu_debugfs_exit(void);

@@ -195,6 +195,70 @@ int avcpu_pgt_unmap(struct avcpu_pgt *pgt, u64 va, u64 size)
 	return 0;
 }
 
+static bool table_is_empty(const u64 *table)
+{
+	unsigned int i;
+
+	for (i = 0; i < AVCPU_PTRS_PER_TABLE; i++)
+		if (table[i])
+			return false;
+	return true;
+}
+
+/*
+ * Detaches the empty tables below table (at level, translating from base) that cover part
+ * of [va, end), deepest first, pushing each on *list.
+ */
+static void detach_below(struct avcpu_pgt *pgt, u64 *table, unsigned int level, u64 base,
+			 u64 va, u64 end, u64 *list)
+{
+	u64 span = 1ULL << level_shift(level);
+	unsigned int i;
+
+	for (i = table_index(va, level); i < AVCPU_PTRS_PER_TABLE; i++) {
+		u64 start = base + i * span, pa;
+		u64 *child;
+
+		if (start >= end)
+			break;
+		if (!is_table(table[i], level))
+			continue;
+		pa = table[i] & AVCPU_PTE_ADDR_MASK;
+		child = pgt->mm->phys_to_virt(pgt->mm->ctx, pa);
+		if (level + 1 < 3)
+			detach_below(pgt, child, level + 1, start, va > start ? va : start, end,
+				     list);
+		if (!table_is_empty(child))
+			continue;
+		pgt_write(&table[i], 0);
+		/* Entry 0 now links the list: an address, never a valid descriptor. */
+		pgt_write(&child[0], *list);
+		*list = pa;
+	}
+}
+
+u64 avcpu_pgt_detach_empty(struct avcpu_pgt *pgt, u64 va, u64 size)
+{
+	u64 end = va + size, list = 0;
+
+	if (!size || end < va || end > (1ULL << pgt->va_bits))
+		return 0;
+	detach_below(pgt, pgt->root, pgt->start_level, 0, va, end, &list);
+	return list;
+}
+
+void avcpu_pgt_free_detached(struct avcpu_pgt *pgt, u64 list)
+{
+	while (list) {
+		u64 *table = pgt->mm->phys_to_virt(pgt->mm->ctx, list);
+
+		list = table[0];
+		table[0] = 0;
+		pgt->mm->free_table(pgt->mm->ctx, table);
+		pgt->tables--;
+	}
+}
+
 u64 avcpu_pgt_lookup(const struct avcpu_pgt *pgt, u64 va, unsigned int *level_out)
 {
 	const u64 *table = pgt->root;

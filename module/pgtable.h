@@ -79,10 +79,22 @@ int avcpu_pgt_map(struct avcpu_pgt *pgt, u64 va, u64 pa, u64 size, u64 attrs,
 
 /*
  * Unmaps every leaf in [va, va + size): a block must lie wholly inside the range.
- * Tables stay allocated until avcpu_pgt_destroy(). The caller invalidates TLBs.
+ * Tables stay allocated (see avcpu_pgt_detach_empty()). The caller invalidates TLBs.
  * Errors: -EINVAL unaligned, or a block straddles the range's edge (nothing is changed).
  */
 int avcpu_pgt_unmap(struct avcpu_pgt *pgt, u64 va, u64 size);
+
+/*
+ * Unlinks every table below the root that covers part of [va, va + size) and maps
+ * nothing any more, and returns them as a list (0: none) for avcpu_pgt_free_detached().
+ * A walker may still hold an unlinked table in its walk cache: free them only after the
+ * TLB invalidation that follows. Until then each reads as invalid entries only (the list
+ * link in entry 0 is a table's physical address, whose bits [1:0] are 0).
+ */
+u64 avcpu_pgt_detach_empty(struct avcpu_pgt *pgt, u64 va, u64 size);
+
+/* Frees a list from avcpu_pgt_detach_empty(). */
+void avcpu_pgt_free_detached(struct avcpu_pgt *pgt, u64 list);
 
 /*
  * Looks va up: returns the leaf descriptor (0 when unmapped) and, if level is not NULL,

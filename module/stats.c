@@ -76,6 +76,7 @@ long avcpu_vm_get_stats(struct avcpu_vm *vm, void __user *arg)
 		vs.memory_slots++;
 		vs.memory_bytes += vm->slots[i].size;
 	}
+	vs.stage2_tables = vm->s2.tables;
 	mutex_unlock(&vm->lock);
 	return copy_to_user(arg, &vs, sizeof(vs)) ? -EFAULT : 0;
 }

@@ -102,7 +102,10 @@ static bool avcpu_vcpu_enter(struct avcpu_vcpu *vcpu, struct avcpu_hvc_res *res)
 			avcpu_vtimer_set_phys_active(true);
 		trace_avcpu_entry(vm->vmid, vcpu->id, vcpu->ctx->pc);
 		start = ktime_get_ns();
-		*res = avcpu_hvc(AVCPU_HC_VCPU_RUN, virt_to_phys(vcpu->ctx), 0, 0, 0);
+		if (avcpu_vmid_load(vm, vcpu->ctx))
+			*res = avcpu_hvc(AVCPU_HC_VCPU_RUN, virt_to_phys(vcpu->ctx), 0, 0, 0);
+		else
+			res->a0 = HVC_STUB_ERR;	/* EL2 here did not flush: nothing can run */
 		vcpu->stats.guest_ns += ktime_get_ns() - start;
 		if (vm->vgic && !res->a0)
 			avcpu_vgic_fold(vcpu);
@@ -189,6 +192,8 @@ static long avcpu_vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long 
 	void __user *uarg = (void __user *)arg;
 	long ret;
 
+	if (avcpu_vm_foreign(vcpu->vm))
+		return -EIO;
 	/* These never wait for a running vCPU. */
 	switch (cmd) {
 	case AVCPU_RUN:

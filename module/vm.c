@@ -10,6 +10,8 @@
 #include <linux/capability.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/hugetlb.h>
+#include <linux/magic.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/percpu.h>
@@ -17,6 +19,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
 #include <asm/cpufeature.h>
 #include <asm/sysreg.h>
 
@@ -27,29 +30,6 @@
 #include "psci.h"
 #include "vcpu.h"
 #include "vgic.h"
-
-/* VMID 0 is the host's (VTTBR_EL2 while no guest runs). */
-static DECLARE_BITMAP(avcpu_vmids, AVCPU_MAX_VMS + 1);
-static DEFINE_SPINLOCK(avcpu_vmid_lock);
-
-static int avcpu_vmid_alloc(void)
-{
-	unsigned long id;
-
-	spin_lock(&avcpu_vmid_lock);
-	id = find_next_zero_bit(avcpu_vmids, AVCPU_MAX_VMS + 1, 1);
-	if (id <= AVCPU_MAX_VMS)
-		__set_bit(id, avcpu_vmids);
-	spin_unlock(&avcpu_vmid_lock);
-	return id <= AVCPU_MAX_VMS ? (int)id : -ENOSPC;
-}
-
-static void avcpu_vmid_free(unsigned int id)
-{
-	spin_lock(&avcpu_vmid_lock);
-	__clear_bit(id, avcpu_vmids);
-	spin_unlock(&avcpu_vmid_lock);
-}
 
 unsigned int avcpu_ipa_bits(void)
 {
@@ -85,21 +65,56 @@ static const struct avcpu_pgt_mm avcpu_s2_mm = {
 	.phys_to_virt = avcpu_s2_phys_to_virt,
 };
 
-static void avcpu_vm_flush_tlb(struct avcpu_vm *vm)
+/*
+ * Pages pinned, cleaned or mapped between two chances to reschedule: a slot can be
+ * gigabytes, and vm->lock is a mutex, so long loops yield now and then.
+ */
+#define AVCPU_PAGES_PER_BATCH	512
+
+/* False when no CPU could run the invalidation: then nothing may be freed. */
+static bool avcpu_vm_flush_tlb(struct avcpu_vm *vm)
 {
+	u64 vttbr;
+
 	dsb(ishst);
-	avcpu_hvc(AVCPU_HC_FLUSH_VMID, vm->vttbr, 0, 0, 0);
+	vttbr = avcpu_vmid_vttbr(vm);
+	/* No VMID yet: the VM never ran, no TLB holds anything of it. */
+	if (vttbr == vm->s2.root_pa)
+		return true;
+	return avcpu_el2_call_any_cpu(AVCPU_HC_FLUSH_VMID, vttbr);
 }
 
-/* Unmaps, invalidates, then unpins: the guest can never reach a page after it is freed. */
+static void avcpu_memslot_unpin(struct avcpu_memslot *slot, unsigned long npages)
+{
+	unsigned long i, n;
+
+	for (i = 0; i < npages; i += n) {
+		n = min_t(unsigned long, npages - i, AVCPU_PAGES_PER_BATCH);
+		unpin_user_pages_dirty_lock(slot->pages + i, n,
+					    !(slot->flags & AVCPU_MEM_READONLY));
+		cond_resched();
+	}
+}
+
+/*
+ * Unmaps, invalidates, then unpins and frees the emptied tables: the guest can never
+ * reach a page, nor a walker a table, after it is freed. If the invalidation could not
+ * run anywhere, the pages and tables stay pinned and allocated for good.
+ */
 static void avcpu_memslot_release(struct avcpu_vm *vm, struct avcpu_memslot *slot)
 {
+	u64 detached;
+
 	if (!slot->size)
 		return;
 	WARN_ON(avcpu_pgt_unmap(&vm->s2, slot->gpa, slot->size));
-	avcpu_vm_flush_tlb(vm);
-	unpin_user_pages_dirty_lock(slot->pages, slot->npages,
-				    !(slot->flags & AVCPU_MEM_READONLY));
+	detached = avcpu_pgt_detach_empty(&vm->s2, slot->gpa, slot->size);
+	if (avcpu_vm_flush_tlb(vm)) {
+		avcpu_memslot_unpin(slot, slot->npages);
+		avcpu_pgt_free_detached(&vm->s2, detached);
+	} else {
+		avcpu_el2_leaked(slot->npages);
+	}
 	account_locked_vm(vm->mm, slot->npages, false);
 	kvfree(slot->pages);
 	memset(slot, 0, sizeof(*slot));
@@ -123,8 +138,88 @@ static int avcpu_memslot_map(struct avcpu_vm *vm, struct avcpu_memslot *slot)
 		if (ret)
 			return ret;
 		start = i;
+		cond_resched();
 	}
 	return 0;
+}
+
+/*
+ * A writable slot lets the guest write its pages behind the kernel's back for as long as
+ * it exists: only memory without writeback to a file may back one (anonymous or private
+ * memory, shmem/memfd, hugetlbfs). A shared mapping of another file would have the
+ * filesystem write back and clean pages the guest keeps writing (GUP refuses such long-term
+ * pins itself since Linux 6.5; 6.1 does not).
+ */
+static bool avcpu_vma_backs_writable_slot(struct vm_area_struct *vma)
+{
+	/* vma_is_shmem() is not exported on 6.1: shmem and memfd files live on tmpfs. */
+	return !(vma->vm_flags & VM_SHARED) || is_vm_hugetlb_page(vma) ||
+	       (vma->vm_file && file_inode(vma->vm_file)->i_sb->s_magic == TMPFS_MAGIC);
+}
+
+/* Called with mmap_lock held for reading: every page of the range is in a VMA, of a kind. */
+static int avcpu_check_vmas(struct mm_struct *mm, unsigned long start, unsigned long end,
+			    bool writable)
+{
+	struct vm_area_struct *vma;
+
+	while (start < end) {
+		vma = find_vma(mm, start);
+		if (!vma || vma->vm_start > start)
+			return -EFAULT;
+		if (writable && !avcpu_vma_backs_writable_slot(vma))
+			return -EINVAL;
+		start = vma->vm_end;
+	}
+	return 0;
+}
+
+/* pin_user_pages() lost its vmas argument in Linux 6.5. */
+#if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
+#define avcpu_pin_user_pages(start, n, flags, pages) pin_user_pages(start, n, flags, pages, NULL)
+#else
+#define avcpu_pin_user_pages(start, n, flags, pages) pin_user_pages(start, n, flags, pages)
+#endif
+
+/* Pins the slot's pages in batches, checking each batch's VMAs under the same lock. */
+static long avcpu_memslot_pin(struct avcpu_memslot *slot, unsigned long uaddr,
+			      unsigned int gup_flags)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long done = 0, n;
+	long ret = 0;
+
+	while (done < slot->npages) {
+		unsigned long start = uaddr + done * PAGE_SIZE;
+
+		n = min_t(unsigned long, slot->npages - done, AVCPU_PAGES_PER_BATCH);
+		mmap_read_lock(mm);
+		ret = avcpu_check_vmas(mm, start, start + n * PAGE_SIZE, gup_flags & FOLL_WRITE);
+		if (!ret)
+			ret = avcpu_pin_user_pages(start, n, gup_flags, slot->pages + done);
+		mmap_read_unlock(mm);
+		if (ret > 0)
+			done += ret;
+		if (ret < 0 || (unsigned long)ret != n)
+			break;
+		cond_resched();
+	}
+	if (done == slot->npages)
+		return 0;
+	avcpu_memslot_unpin(slot, done);
+	return ret < 0 ? ret : -EFAULT;
+}
+
+/* Cleans every page to PoC (see the caller), yielding now and then. */
+static void avcpu_memslot_clean(struct avcpu_memslot *slot)
+{
+	unsigned long i;
+
+	for (i = 0; i < slot->npages; i++) {
+		avcpu_dcache_clean_inval_poc(page_address(slot->pages[i]), PAGE_SIZE);
+		if (!((i + 1) % AVCPU_PAGES_PER_BATCH))
+			cond_resched();
+	}
 }
 
 static bool avcpu_memslot_overlaps(struct avcpu_vm *vm, u64 gpa, u64 size)
@@ -162,8 +257,6 @@ static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memor
 {
 	struct avcpu_memslot *slot;
 	unsigned int gup_flags = FOLL_LONGTERM;
-	unsigned long i;
-	long pinned;
 	int ret;
 
 	if (r->slot >= AVCPU_MAX_MEM_SLOTS || r->flags & ~AVCPU_MEM_READONLY)
@@ -206,25 +299,22 @@ static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memor
 	}
 	if (!(r->flags & AVCPU_MEM_READONLY))
 		gup_flags |= FOLL_WRITE;
-	pinned = pin_user_pages_fast(r->userspace_addr, slot->npages, gup_flags, slot->pages);
-	if (pinned != slot->npages) {
-		if (pinned > 0)
-			unpin_user_pages(slot->pages, pinned);
+	slot->flags = r->flags;
+	ret = avcpu_memslot_pin(slot, r->userspace_addr, gup_flags);
+	if (ret) {
 		account_locked_vm(vm->mm, slot->npages, false);
 		kvfree(slot->pages);
 		memset(slot, 0, sizeof(*slot));
-		return pinned < 0 ? (int)pinned : -EFAULT;
+		return ret;
 	}
 	slot->gpa = r->guest_phys_addr;
 	slot->size = r->memory_size;
 	slot->uaddr = r->userspace_addr;
-	slot->flags = r->flags;
 	/*
 	 * A guest with its MMU (or caches) off reads memory, not the caches: whatever the
 	 * pages held before, and whatever the VMM just wrote, must be in memory first.
 	 */
-	for (i = 0; i < slot->npages; i++)
-		avcpu_dcache_clean_inval_poc(page_address(slot->pages[i]), PAGE_SIZE);
+	avcpu_memslot_clean(slot);
 	asm volatile("ic ialluis" : : : "memory");
 	dsb(ish);
 	isb();
@@ -315,6 +405,12 @@ static long avcpu_vm_ioctl(struct file *file, unsigned int cmd, unsigned long ar
 	struct avcpu_memory_region region;
 	long ret;
 
+	/*
+	 * Memory is pinned from, and charged to, the VM's own address space: another
+	 * process holding the file (inherited or passed) may not use it.
+	 */
+	if (avcpu_vm_foreign(vm))
+		return -EIO;
 	switch (cmd) {
 	case AVCPU_SET_MEMORY_REGION:
 		if (copy_from_user(&region, (void __user *)arg, sizeof(region)))
@@ -359,10 +455,12 @@ static void avcpu_vm_free(struct kref *ref)
 
 	for (i = 0; i < AVCPU_MAX_MEM_SLOTS; i++)
 		avcpu_memslot_release(vm, &vm->slots[i]);
-	avcpu_vm_flush_tlb(vm);
-	avcpu_pgt_destroy(&vm->s2);
+	/* Walk caches may still hold the tables: if nothing could flush them, leak them. */
+	if (avcpu_vm_flush_tlb(vm))
+		avcpu_pgt_destroy(&vm->s2);
+	else
+		avcpu_el2_leaked(vm->s2.tables);
 	avcpu_vgic_destroy(vm);
-	avcpu_vmid_free(vm->vmid);
 	free_percpu(vm->last_vcpu_ran);
 	mmdrop(vm->mm);
 	kfree(vm);
@@ -390,7 +488,7 @@ static const struct file_operations avcpu_vm_fops = {
 int avcpu_vm_create(unsigned long flags)
 {
 	struct avcpu_vm *vm;
-	int ret, cpu, vmid;
+	int ret, cpu;
 
 	if (flags)
 		return -EINVAL;
@@ -412,25 +510,18 @@ int avcpu_vm_create(unsigned long flags)
 	ret = avcpu_pgt_init(&vm->s2, &avcpu_s2_mm, vm->ipa_bits);
 	if (ret)
 		goto err_percpu;
-	vmid = avcpu_vmid_alloc();
-	if (vmid < 0) {
-		ret = vmid;
-		goto err_pgt;
-	}
-	vm->vmid = vmid;
+	/* The VMID comes at the first entry (vmid.c); traces name the VM by its serial. */
+	vm->serial = avcpu_vmid_new_serial();
+	vm->vmid = (unsigned int)vm->serial;
 	vm->vtcr = avcpu_vtcr(&vm->s2, cpuid_feature_extract_unsigned_field(
 		read_sanitised_ftr_reg(SYS_ID_AA64MMFR0_EL1), ID_AA64MMFR0_EL1_PARANGE_SHIFT));
-	vm->vttbr = ((u64)vm->vmid << 48) | vm->s2.root_pa;
-	/* A VMID freed by an earlier VM may still have TLB entries somewhere. */
-	avcpu_vm_flush_tlb(vm);
+	vm->vttbr = vm->s2.root_pa;
 
 	ret = anon_inode_getfd("avcpu-vm", &avcpu_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (ret < 0)
-		goto err_vmid;
+		goto err_pgt;
 	return ret;
 
-err_vmid:
-	avcpu_vmid_free(vm->vmid);
 err_pgt:
 	avcpu_pgt_destroy(&vm->s2);
 err_percpu:

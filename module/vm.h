@@ -4,6 +4,7 @@
 
 #include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 
 #include <uapi/linux/avcpu.h>
@@ -13,7 +14,6 @@
 
 #define AVCPU_MAX_VCPUS		64
 #define AVCPU_MAX_MEM_SLOTS	32
-#define AVCPU_MAX_VMS		255	/* 8-bit VMIDs, 0 is the host's */
 
 struct avcpu_memslot {
 	u64 gpa, size, uaddr;
@@ -28,10 +28,12 @@ struct avcpu_vgic;
 struct avcpu_vm {
 	struct kref ref;
 	struct mutex lock;		/* slots, vcpus[] */
-	unsigned int vmid;
+	unsigned int vmid;		/* names the VM in traces: its serial, truncated */
+	u64 serial;			/* unique for the module's lifetime */
+	atomic64_t hw_vmid;		/* generation and VMID, given at entry (vmid.c) */
 	unsigned int ipa_bits;
 	struct avcpu_pgt s2;
-	u64 vtcr, vttbr;
+	u64 vtcr, vttbr;		/* vttbr without a VMID: entries add it */
 	struct avcpu_memslot slots[AVCPU_MAX_MEM_SLOTS];
 	struct avcpu_vcpu *vcpus[AVCPU_MAX_VCPUS];
 	unsigned int vcpus_created;	/* ever: config and SMC policy are fixed after one */
@@ -66,5 +68,28 @@ unsigned int avcpu_ipa_bits(void);
 /* EL2 stage-1: identity-map one page of host memory for EL2 / take it away again. */
 int avcpu_el2_share_page(void *page);
 void avcpu_el2_unshare_page(void *page);
+
+/*
+ * Runs a hypercall whose effect is broadcast (TLBI ...IS) on this CPU, or on another CPU
+ * avcpu owns if EL2 here does not answer. False if none did: the caller must then keep
+ * whatever the invalidation was to protect (and report it with avcpu_el2_leaked()).
+ */
+bool avcpu_el2_call_any_cpu(u64 fn, u64 arg);
+void avcpu_el2_leaked(unsigned long pages);
+
+/*
+ * vmid.c: a VMID for the VM on this CPU (interrupts off, just before entering), written
+ * into ctx->vttbr; false if none could be had. avcpu_vmid_vttbr(): the VTTBR to flush the
+ * VM's TLB entries with (VMID 0 if it never ran).
+ */
+u64 avcpu_vmid_new_serial(void);
+bool avcpu_vmid_load(struct avcpu_vm *vm, struct avcpu_vcpu_ctx *ctx);
+u64 avcpu_vmid_vttbr(struct avcpu_vm *vm);
+
+/* VM and vCPU ioctls come from the process whose memory the VM pins (current->mm). */
+static inline bool avcpu_vm_foreign(const struct avcpu_vm *vm)
+{
+	return current->mm != vm->mm;
+}
 
 #endif /* AVCPU_VM_H */

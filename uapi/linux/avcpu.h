@@ -319,7 +319,8 @@ struct avcpu_vm_stats {
 	__u64 vcpus_created;		/* vCPUs ever created */
 	__u64 memory_slots;		/* memory slots in use */
 	__u64 memory_bytes;		/* guest memory they pin */
-	__u64 reserved[4];
+	__u64 stage2_tables;		/* pages of stage-2 translation tables */
+	__u64 reserved[3];
 	struct avcpu_vcpu_stats total;
 };
 #define AVCPU_GET_VM_STATS	_IOR(AVCPUIO, 0x16, struct avcpu_vm_stats)
