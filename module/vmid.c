@@ -8,8 +8,9 @@
  * the TLBs before it is given out again. A VM finding its number from an old generation
  * keeps it if a CPU still has it loaded, else takes a new one.
  *
- * Everything happens with interrupts off under one lock, on the entering CPU, which
- * avcpu's EL2 answers (else the entry could not happen anyway).
+ * Everything happens with interrupts off, on the entering CPU, which avcpu's EL2 answers
+ * (else the entry could not happen anyway); under one lock, except a re-entry into the VM
+ * this CPU ran last.
  */
 #include <linux/bitmap.h>
 #include <linux/cpumask.h>
@@ -103,6 +104,18 @@ bool avcpu_vmid_load(struct avcpu_vm *vm, struct avcpu_vcpu_ctx *ctx)
 	u64 cur;
 
 	lockdep_assert_irqs_disabled();
+	/*
+	 * The common re-entry: this CPU last ran this VM with its number. No new generation
+	 * can take a number some CPU has loaded, and only this CPU writes its own record, so
+	 * the number is still the VM's without the lock.
+	 */
+	here = this_cpu_ptr(&avcpu_vmid_loaded);
+	cur = atomic64_read(&vm->hw_vmid);
+	num = cur & AVCPU_VMID_NUM_MASK;
+	if (num && here->serial == vm->serial && here->num == num) {
+		ctx->vttbr = (u64)num << AVCPU_VTTBR_VMID_SHIFT | vm->s2.root_pa;
+		return true;
+	}
 	spin_lock(&avcpu_vmid_lock);
 	cur = atomic64_read(&vm->hw_vmid);
 	num = cur & AVCPU_VMID_NUM_MASK;
@@ -114,7 +127,6 @@ bool avcpu_vmid_load(struct avcpu_vm *vm, struct avcpu_vcpu_ctx *ctx)
 		}
 		atomic64_set(&vm->hw_vmid, avcpu_vmid_gen << AVCPU_VMID_BITS | num);
 	}
-	here = this_cpu_ptr(&avcpu_vmid_loaded);
 	here->serial = vm->serial;
 	here->num = num;
 	spin_unlock(&avcpu_vmid_lock);
