@@ -87,20 +87,20 @@ static __always_inline void avcpu_guest_context_enter(void)
 {
 	if (context_tracking_guest_enter())
 		return;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-	rcu_virt_note_context_switch();
-#else
+#if KERNEL_VERSION(6, 4, 0) > LINUX_VERSION_CODE
 	rcu_virt_note_context_switch(smp_processor_id());
+#else
+	rcu_virt_note_context_switch();
 #endif
 }
 
 static __always_inline void avcpu_guest_context_exit(void)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#if KERNEL_VERSION(6, 4, 0) > LINUX_VERSION_CODE
+	context_tracking_guest_exit();
+#else
 	if (!context_tracking_guest_exit())
 		rcu_virt_note_context_switch();
-#else
-	context_tracking_guest_exit();
 #endif
 }
 

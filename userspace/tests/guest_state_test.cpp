@@ -17,8 +17,8 @@ using namespace hyp;
 namespace
 {
 
-constexpr uint64_t tco = 1ULL << 25, allint = 1ULL << 13, pm = 1ULL << 32,
-		   pacm = 1ULL << 35, pan = 1ULL << 22, span = 1ULL << 23;
+constexpr uint64_t tco = 1ULL << 25, allint = 1ULL << 13, pm = 1ULL << 32, pacm = 1ULL << 35,
+		   pan = 1ULL << 22, span = 1ULL << 23;
 
 TEST(GuestPstate, FlagsHardwareSetsAtEl0AndEl1Pass)
 {
@@ -147,7 +147,8 @@ TEST(IdRegisters, ReviewFieldsHiddenOrForced)
 	EXPECT_EQ(0u, guest_id_value(6, 2, 0x11ULL << 32 | 1 | 1ULL << 16, false))
 		<< "ISAR2 SYSREG_128/SYSINSTR_128, WFxT, MOPS";
 	// DFR0: 6 breakpoints, 4 watchpoints, 2 context comparators become the minimum.
-	uint64_t dfr0 = guest_id_value(5, 0, 0x5ULL << 12 | 0x3ULL << 20 | 0x1ULL << 28 | 0x6, false);
+	uint64_t dfr0 =
+		guest_id_value(5, 0, 0x5ULL << 12 | 0x3ULL << 20 | 0x1ULL << 28 | 0x6, false);
 	EXPECT_EQ(1u, dfr0 >> 12 & 0xf);
 	EXPECT_EQ(1u, dfr0 >> 20 & 0xf);
 	EXPECT_EQ(0u, dfr0 >> 28 & 0xf);
