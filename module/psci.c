@@ -7,9 +7,9 @@
 /* MPIDR affinity fields Aff3 (39:32) and Aff2..Aff0 (23:0). */
 #define MPIDR_AFF_MASK	0xff00ffffffULL
 
-bool avcpu_psci_is_call(u32 fn)
+bool avcpu_psci_is_call(u32 w0)
 {
-	return (fn & ~(PSCI_FN_SMC64 | 0x1fU)) == 0x84000000U;
+	return (avcpu_smccc_function(w0) & ~(PSCI_FN_SMC64 | 0x1fU)) == 0x84000000U;
 }
 
 /* Functions with an SMC64 form in PSCI 1.1 (the others exist only as SMC32). */
@@ -96,6 +96,7 @@ void avcpu_psci_call(const struct avcpu_psci_vm *vm, u32 fn, u64 a1, u64 a2, u64
 	bool smc32 = !(fn & PSCI_FN_SMC64);
 	int target;
 
+	fn = avcpu_smccc_function(fn);
 	res->ret = PSCI_RET_NOT_SUPPORTED;
 	res->action = PSCI_ACT_NONE;
 	res->target = -1;
@@ -155,7 +156,8 @@ void avcpu_psci_call(const struct avcpu_psci_vm *vm, u32 fn, u64 a1, u64 a2, u64
 		break;
 	case PSCI_FN_FEATURES:
 		/* 0: implemented (for CPU_SUSPEND: the original power-state format). */
-		res->ret = avcpu_psci_is_call((u32)a1) && implemented((u32)a1) ?
+		res->ret = avcpu_psci_is_call((u32)a1) &&
+					   implemented(avcpu_smccc_function((u32)a1)) ?
 				   PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
 		break;
 	}
@@ -183,16 +185,38 @@ static bool psci_read_only(u32 base)
 	}
 }
 
+static bool fn_in_range(u32 fn, u32 first, u32 last)
+{
+	return fn >= first && fn <= last;
+}
+
 bool avcpu_psci_range_changes_power(u32 first, u32 last)
 {
+	static const u32 forms[] = { 0, PSCI_FN_SMC64, SMCCC_SVE_HINT,
+				     PSCI_FN_SMC64 | SMCCC_SVE_HINT };
+	unsigned int i;
 	u32 fn;
 
 	for (fn = 0x84000000U; fn <= 0x8400001fU; fn++) {
 		if (psci_read_only(fn))
 			continue;
-		if ((fn >= first && fn <= last) ||
-		    ((fn | PSCI_FN_SMC64) >= first && (fn | PSCI_FN_SMC64) <= last))
-			return true;
+		for (i = 0; i < ARRAY_SIZE(forms); i++)
+			if (fn_in_range(fn | forms[i], first, last))
+				return true;
 	}
 	return false;
+}
+
+bool avcpu_smc_range_reserved(u32 first, u32 last)
+{
+	if (last < SMCCC_FAST_CALL)
+		return false;
+	if (first < SMCCC_FAST_CALL)
+		first = SMCCC_FAST_CALL;
+	/*
+	 * IDs with bits 23:17 clear come in blocks [X << 24, X << 24 | 0x1ffff]: the range
+	 * has none of the others exactly when it lies within one block.
+	 */
+	return (first >> 24) != (last >> 24) || (first & SMCCC_FAST_RESERVED) ||
+	       (last & SMCCC_FAST_RESERVED);
 }

@@ -35,6 +35,15 @@ typedef uint32_t u32;
 #define PSCI_FN_SYSTEM_RESET2		0x84000012U
 #define PSCI_FN_SMC64			0x40000000U	/* OR-ed in: the SMC64 form */
 
+/*
+ * SMCCC function ID bits (Arm DEN 0028): bit 31 marks a fast call; in a fast call bit 16
+ * is the SVE live state hint (SMCCC v1.3), which firmware drops before dispatching, and
+ * bits 23:17 are reserved (must be zero).
+ */
+#define SMCCC_FAST_CALL			0x80000000U
+#define SMCCC_SVE_HINT			0x00010000U
+#define SMCCC_FAST_RESERVED		0x00fe0000U
+
 #define PSCI_RET_SUCCESS		0
 #define PSCI_RET_NOT_SUPPORTED		-1
 #define PSCI_RET_INVALID_PARAMS		-2
@@ -78,7 +87,14 @@ struct avcpu_psci_result {
 	u64 entry, context;
 };
 
-bool avcpu_psci_is_call(u32 fn);
+/* The function a guest's W0 names, as firmware sees it: a fast call's hint bit dropped. */
+static inline u32 avcpu_smccc_function(u32 w0)
+{
+	return w0 & SMCCC_FAST_CALL ? w0 & ~SMCCC_SVE_HINT : w0;
+}
+
+/* Whether W0 names a PSCI function (the hint bit dropped). */
+bool avcpu_psci_is_call(u32 w0);
 
 /* Decides a PSCI call fn(a1, a2, a3). */
 void avcpu_psci_call(const struct avcpu_psci_vm *vm, u32 fn, u64 a1, u64 a2, u64 a3,
@@ -86,8 +102,15 @@ void avcpu_psci_call(const struct avcpu_psci_vm *vm, u32 fn, u64 a1, u64 a2, u64
 
 /*
  * Whether a function ID range includes a PSCI call other than the read-only queries
- * (VERSION, FEATURES, AFFINITY_INFO, MIGRATE_INFO_*, NODE_HW_STATE, STAT_*): never forwarded.
+ * (VERSION, FEATURES, AFFINITY_INFO, MIGRATE_INFO_*, NODE_HW_STATE, STAT_*), in its SMC32
+ * or SMC64 form, with or without the SVE hint bit: never forwarded.
  */
 bool avcpu_psci_range_changes_power(u32 first, u32 last);
+
+/*
+ * Whether a range includes a fast-call ID with reserved bits (23:17) set: no such function
+ * exists, and firmware may decode one as something else, so no ALLOW rule may name it.
+ */
+bool avcpu_smc_range_reserved(u32 first, u32 last);
 
 #endif /* AVCPU_PSCI_H */

@@ -135,7 +135,7 @@ enum avcpu_exit_action avcpu_vcpu_psci(struct avcpu_vcpu *vcpu)
 		.ctx = vm,
 	};
 	u64 *x = vcpu->ctx->x;
-	u32 fn = (u32)x[0];
+	u32 fn = avcpu_smccc_function((u32)x[0]);
 	struct avcpu_psci_result res;
 	enum avcpu_exit_action action;
 

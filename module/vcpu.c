@@ -8,12 +8,15 @@
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/context_tracking.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/version.h>
+#include <linux/vtime.h>
 #include <asm/neon.h>
 
 #include <uapi/linux/avcpu.h>
@@ -64,6 +67,43 @@ static enum avcpu_exit_action avcpu_vcpu_handle_exit(struct avcpu_vcpu *vcpu)
 	return avcpu_exit_report(vcpu);
 }
 
+/*
+ * The kernel's notion of a guest context (the KVM headers cannot be included here: their
+ * vGIC types clash with ours). Entering: time goes to guest time (PF_VCPU, or vtime on
+ * nohz_full CPUs), and RCU sees a quiescent state, as for a return to user mode: with
+ * context tracking on, an extended one that needs no IPI to end.
+ */
+static __always_inline void avcpu_guest_timing_enter(void)
+{
+	vtime_account_guest_enter();
+}
+
+static __always_inline void avcpu_guest_timing_exit(void)
+{
+	vtime_account_guest_exit();
+}
+
+static __always_inline void avcpu_guest_context_enter(void)
+{
+	if (context_tracking_guest_enter())
+		return;
+#if KERNEL_VERSION(6, 4, 0) > LINUX_VERSION_CODE
+	rcu_virt_note_context_switch(smp_processor_id());
+#else
+	rcu_virt_note_context_switch();
+#endif
+}
+
+static __always_inline void avcpu_guest_context_exit(void)
+{
+#if KERNEL_VERSION(6, 4, 0) > LINUX_VERSION_CODE
+	context_tracking_guest_exit();
+#else
+	if (!context_tracking_guest_exit())
+		rcu_virt_note_context_switch();
+#endif
+}
+
 /* One guest run with the CPU to ourselves; false when work turned up first. */
 static bool avcpu_vcpu_enter(struct avcpu_vcpu *vcpu, struct avcpu_hvc_res *res)
 {
@@ -74,10 +114,6 @@ static bool avcpu_vcpu_enter(struct avcpu_vcpu *vcpu, struct avcpu_hvc_res *res)
 	kernel_neon_begin();
 	/* One CPU from the stage-1 check until the guest's FP is saved. */
 	preempt_disable();
-	if (*this_cpu_ptr(vm->last_vcpu_ran) != vcpu->id) {
-		vcpu->ctx->flags |= VCPU_FLAG_FLUSH_STAGE1;
-		*this_cpu_ptr(vm->last_vcpu_ran) = vcpu->id;
-	}
 	avcpu_fpsimd_load(&vcpu->fp);
 	/*
 	 * Interrupts stay off from the last look at pending work to the guest entry: a
@@ -89,6 +125,14 @@ static bool avcpu_vcpu_enter(struct avcpu_vcpu *vcpu, struct avcpu_hvc_res *res)
 	 */
 	local_irq_disable();
 	if (!avcpu_vcpu_has_work(vcpu) && !signal_pending(current)) {
+		/*
+		 * Past the last way out before the entry: a CPU_ON reset applied after a
+		 * way out would clear the flag while last_vcpu_ran already named us.
+		 */
+		if (*this_cpu_ptr(vm->last_vcpu_ran) != vcpu->id) {
+			vcpu->ctx->flags |= VCPU_FLAG_FLUSH_STAGE1;
+			*this_cpu_ptr(vm->last_vcpu_ran) = vcpu->id;
+		}
 		vcpu->ctx->hcr = avcpu_irq_hcr(vcpu, vcpu->ctx->hcr);
 		if (vm->vgic)
 			avcpu_vgic_flush(vcpu);
@@ -102,18 +146,36 @@ static bool avcpu_vcpu_enter(struct avcpu_vcpu *vcpu, struct avcpu_hvc_res *res)
 			avcpu_vtimer_set_phys_active(true);
 		trace_avcpu_entry(vm->vmid, vcpu->id, vcpu->ctx->pc);
 		start = ktime_get_ns();
-		if (avcpu_vmid_load(vm, vcpu->ctx))
+		/*
+		 * The kernel's guest context: RCU and nohz_full see a quiescent state, as
+		 * for user mode, and time goes to guest time (PF_VCPU, or vtime). The VMID
+		 * comes first: it takes a lock, which wants RCU watching.
+		 */
+		avcpu_guest_timing_enter();
+		if (avcpu_vmid_load(vm, vcpu->ctx)) {
+			avcpu_guest_context_enter();
 			*res = avcpu_hvc(AVCPU_HC_VCPU_RUN, virt_to_phys(vcpu->ctx), 0, 0, 0);
-		else
+			avcpu_guest_context_exit();
+		} else {
 			res->a0 = HVC_STUB_ERR;	/* EL2 here did not flush: nothing can run */
+		}
 		vcpu->stats.guest_ns += ktime_get_ns() - start;
 		if (vm->vgic && !res->a0)
 			avcpu_vgic_fold(vcpu);
 		entered = true;
 	}
 	local_irq_enable();
-	if (entered)
+	if (entered) {
+		/*
+		 * Guest timing ends only after the interrupts that ended the run (the tick
+		 * among them) were taken, so that tick-based accounting counts them as
+		 * guest time.
+		 */
+		local_irq_disable();
+		avcpu_guest_timing_exit();
+		local_irq_enable();
 		avcpu_fpsimd_save(&vcpu->fp);
+	}
 	preempt_enable();
 	kernel_neon_end();
 	return entered;
@@ -300,6 +362,7 @@ int avcpu_vcpu_create(struct avcpu_vm *vm, unsigned long id)
 		return ret;
 	}
 	avcpu_vcpu_reset(vcpu); /* under vm->lock: the VM's config and SMC policy */
+	WRITE_ONCE(vcpu->mpidr, vcpu->ctx->vmpidr);
 	vm->vcpus[id] = vcpu;
 	vm->vcpus_created++;
 	avcpu_vgic_vcpu_update(vm, id, true, vcpu->mpidr);

@@ -19,8 +19,13 @@
 #define PSTATE_EL1H_MASKED (PSR_MODE_EL1h | PSR_D_BIT | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT)
 /* MPIDR_EL1 bit 31 is RES1 (Arm ARM D24.2.103). */
 #define MPIDR_EL1_RES1 BIT_ULL(31)
+/* MPIDR_EL1.U [30] (uniprocessor system) and MT [24] (multithreaded affinity levels). */
+#define MPIDR_EL1_U BIT_ULL(30)
+#define MPIDR_EL1_MT BIT_ULL(24)
 /* The affinity fields a VMM may choose: Aff3 [39:32], Aff2 [23:16], Aff1 [15:8], Aff0. */
 #define MPIDR_EL1_AFF_MASK 0xff00ffffffULL
+/* What SET_ONE_REG takes: what GET_ONE_REG can return (RES1 read back is accepted). */
+#define MPIDR_EL1_WRITABLE (MPIDR_EL1_AFF_MASK | MPIDR_EL1_RES1 | MPIDR_EL1_U | MPIDR_EL1_MT)
 
 /* The EL1 system registers by uapi id, and where they live in the vCPU context. */
 static const struct {
@@ -67,6 +72,11 @@ static void avcpu_vcpu_id_regs(u64 *regs)
 	}
 }
 
+static int avcpu_cpus_have_aarch32_el0(void)
+{
+	return id_aa64pfr0_32bit_el0(read_sanitised_ftr_reg(SYS_ID_AA64PFR0_EL1));
+}
+
 static u64 avcpu_default_mpidr(unsigned int id)
 {
 	/* Aff0 = id[3:0] (16 CPUs per cluster, as GICv3 targets lists), Aff1, Aff2 above. */
@@ -84,8 +94,11 @@ void avcpu_vcpu_reset(struct avcpu_vcpu *vcpu)
 	ctx->hcr = AVCPU_HCR_GUEST;
 	ctx->vttbr = vcpu->vm->vttbr;
 	ctx->vtcr = vcpu->vm->vtcr;
+	/*
+	 * vcpu->mpidr is not touched: a CPU_ON reset keeps the MPIDR the vCPU had, and
+	 * other vCPUs' PSCI calls look vCPUs up by it meanwhile. Creation publishes it.
+	 */
 	ctx->vmpidr = avcpu_default_mpidr(vcpu->id);
-	WRITE_ONCE(vcpu->mpidr, ctx->vmpidr);
 	ctx->vpidr = read_cpuid_id();
 	ctx->cptr = AVCPU_CPTR_GUEST;
 	ctx->mdcr = AVCPU_MDCR_GUEST;
@@ -110,7 +123,6 @@ void avcpu_vcpu_power_on_reset(struct avcpu_vcpu *vcpu, u64 entry, u64 context)
 
 	avcpu_vcpu_reset(vcpu);
 	ctx->vmpidr = vmpidr;
-	WRITE_ONCE(vcpu->mpidr, vmpidr);
 	ctx->cntvoff = cntvoff;
 	ctx->stats = stats;
 	ctx->pc = entry;
@@ -140,7 +152,12 @@ static long avcpu_set_regs(struct avcpu_vcpu *vcpu, const void __user *arg)
 
 	if (copy_from_user(&regs, arg, sizeof(regs)))
 		return -EFAULT;
-	if (!avcpu_guest_pstate_valid(regs.pstate) || regs.reserved)
+	/*
+	 * What GET_REGS can return: AArch32 EL0 only where every CPU has it (the check at
+	 * EL2 asks the CPU it runs on).
+	 */
+	if (!avcpu_guest_pstate_valid(regs.pstate, avcpu_cpus_have_aarch32_el0()) ||
+	    regs.reserved)
 		return -EINVAL;
 	memcpy(ctx->x, regs.x, sizeof(regs.x));
 	/* The registers are now exactly these: the last exit's completion is void. */
@@ -197,8 +214,11 @@ static long avcpu_one_reg(struct avcpu_vcpu *vcpu, void __user *arg, bool set)
 
 		if (copy_from_user(&mpidr, uaddr, sizeof(mpidr)))
 			return -EFAULT;
-		/* Only the affinity fields are the VMM's to choose. */
-		if (mpidr & ~MPIDR_EL1_AFF_MASK)
+		/*
+		 * The affinity fields, U and MT are the VMM's to choose; RES1 is accepted
+		 * so that the value read back can be written back.
+		 */
+		if (mpidr & ~MPIDR_EL1_WRITABLE)
 			return -EINVAL;
 		vcpu->ctx->vmpidr = mpidr | MPIDR_EL1_RES1;
 		WRITE_ONCE(vcpu->mpidr, vcpu->ctx->vmpidr);

@@ -388,7 +388,8 @@ static long avcpu_set_smc_policy(struct avcpu_vm *vm, const void __user *arg)
 		 * it would trust): forwarding is for the administrator to allow, and never
 		 * for PSCI calls beyond read-only queries.
 		 */
-		if (!capable(CAP_SYS_ADMIN) || avcpu_psci_range_changes_power(r->first, r->last))
+		if (!capable(CAP_SYS_ADMIN) || avcpu_psci_range_changes_power(r->first, r->last) ||
+		    avcpu_smc_range_reserved(r->first, r->last))
 			return -EPERM;
 	}
 	if (vm->vcpus_created)

@@ -36,7 +36,7 @@ struct avcpu_vm {
 	u64 vtcr, vttbr;		/* vttbr without a VMID: entries add it */
 	struct avcpu_memslot slots[AVCPU_MAX_MEM_SLOTS];
 	struct avcpu_vcpu *vcpus[AVCPU_MAX_VCPUS];
-	unsigned int vcpus_created;	/* ever: config and SMC policy are fixed after one */
+	u64 vcpus_created;		/* ever: config and SMC policy are fixed after one */
 	int __percpu *last_vcpu_ran;	/* per CPU: id of the vCPU of this VM that ran there */
 	u64 config;			/* AVCPU_VM_* */
 	struct mm_struct *mm;		/* whose RLIMIT_MEMLOCK pinned pages count against */

@@ -166,6 +166,13 @@ void write_reg(avcpu_vcpu_ctx &ctx, unsigned reg, uint64_t value)
 		ctx.x[reg] = value;
 }
 
+// The entry check vcpu_run makes: an AArch32 EL0 state only where this CPU has AArch32 at
+// EL0 (an ERET to it elsewhere would be an illegal return, which stays at EL2).
+bool guest_pstate_valid(uint64_t pstate)
+{
+	return hyp::guest_pstate_valid(pstate, cpu_has_aarch32_el0(read_sysreg(id_aa64pfr0_el1)));
+}
+
 // A synchronous exception taken to the guest's EL1 at the current PC (Arm ARM D1.10.2).
 // The guest's EL1 registers are the live ones here.
 void inject_sync(avcpu_vcpu_ctx &ctx, uint64_t esr)
@@ -241,18 +248,22 @@ avcpu_exit_action handle_sysreg(avcpu_vcpu_ctx &ctx, uint64_t esr)
 // SMC: never reaches firmware unless the VM's policy allows that function.
 avcpu_exit_action handle_smc(avcpu_vcpu_ctx &ctx, uint64_t esr)
 {
-	uint32_t fn = static_cast<uint32_t>(ctx.x[0]);
+	uint32_t w0 = static_cast<uint32_t>(ctx.x[0]);
 
 	ctx.pc += 4; // ELR points at the SMC itself (Arm ARM D1.10.4)
-	if (is_psci_function(fn) && !(ctx.flags & VCPU_FLAG_PSCI_USER)) {
+	if (is_psci_function(w0) && !(ctx.flags & VCPU_FLAG_PSCI_USER)) {
 		decode_hvc(ctx, esr); // in-kernel PSCI: the host serves it
 		return AVCPU_ACTION_HOST;
 	}
-	switch (smc_action(ctx, fn)) {
+	switch (smc_action(ctx, w0)) {
 	case AVCPU_SMC_ALLOW: {
 		uint64_t regs[8];
 		for (unsigned i = 0; i < 8; i++)
 			regs[i] = ctx.x[i];
+		// The function ID is W0 (SMCCC): firmware gets exactly the one the rules
+		// allowed, upper bits clear and without the hint that would let it drop the
+		// host's SVE state.
+		regs[0] = smccc_function(w0);
 		hyp_forward_smc(regs);
 		for (unsigned i = 0; i < 4; i++)
 			ctx.x[i] = regs[i];
@@ -286,8 +297,20 @@ avcpu_exit_action handle_exit(avcpu_vcpu_ctx &ctx, uint64_t kind)
 	default:
 		break;
 	}
+	if (from_aarch32(ctx.pstate)) {
+		// AArch32 EL0 is hidden from the guest (ID_AA64PFR0_EL1.EL0), but a guest
+		// EL1 may ERET to it where the CPU has it. Nothing avcpu emulates is defined
+		// for it: whatever trapped (MMIO, WFx, CP15 ID registers...) is UNDEFINED
+		// at the guest's EL1, which keeps RUN going whatever the guest does.
+		inject_undef(ctx);
+		return AVCPU_ACTION_RESUME;
+	}
 	switch (Syndrome{esr}.ec()) {
 	case ExceptionClass::data_abort_lower:
+		if (is_unbacked_cache_maintenance(esr)) {
+			ctx.pc += Syndrome{esr}.il32() ? 4 : 2;
+			return AVCPU_ACTION_RESUME;
+		}
 		decode_data_abort(ctx, esr, FarEl2::read(), HpfarEl2::read());
 		return AVCPU_ACTION_HOST;
 	case ExceptionClass::hvc64:

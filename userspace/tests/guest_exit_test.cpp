@@ -249,14 +249,14 @@ TEST(ExceptionEntry, VectorOffsetsAndPstate)
 
 TEST(Pstate, OnlyEl0El1AArch64)
 {
-	EXPECT_TRUE(guest_pstate_valid(0x3c5));
-	EXPECT_TRUE(guest_pstate_valid(0x3c4));
-	EXPECT_TRUE(guest_pstate_valid(0x0));
-	EXPECT_TRUE(guest_pstate_valid(0x600003c5));
-	EXPECT_FALSE(guest_pstate_valid(0x3c9)) << "EL2h";
-	EXPECT_FALSE(guest_pstate_valid(0x3cd)) << "EL3h";
-	EXPECT_FALSE(guest_pstate_valid(0x3d5)) << "AArch32";
-	EXPECT_FALSE(guest_pstate_valid(0x3c5 | (1ULL << 32))) << "unknown bits";
+	EXPECT_TRUE(guest_pstate_valid(0x3c5, false));
+	EXPECT_TRUE(guest_pstate_valid(0x3c4, false));
+	EXPECT_TRUE(guest_pstate_valid(0x0, false));
+	EXPECT_TRUE(guest_pstate_valid(0x600003c5, false));
+	EXPECT_FALSE(guest_pstate_valid(0x3c9, true)) << "EL2h";
+	EXPECT_FALSE(guest_pstate_valid(0x3cd, true)) << "EL3h";
+	EXPECT_FALSE(guest_pstate_valid(0x3d5, true)) << "AArch32 EL1 (SVC mode)";
+	EXPECT_FALSE(guest_pstate_valid(0x3c5 | (1ULL << 40), true)) << "unknown bits";
 }
 
 TEST(Smc, PsciIdsAndPolicy)

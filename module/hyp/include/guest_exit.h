@@ -14,9 +14,21 @@
 namespace hyp
 {
 
-inline bool guest_pstate_valid(uint64_t pstate)
+inline bool guest_pstate_valid(uint64_t pstate, bool aarch32_el0)
 {
-	return avcpu_guest_pstate_valid(pstate);
+	return avcpu_guest_pstate_valid(pstate, aarch32_el0);
+}
+
+// ID_AA64PFR0_EL1.EL0 [3:0]: 0b0010 when EL0 can run AArch32 as well as AArch64.
+constexpr bool cpu_has_aarch32_el0(uint64_t pfr0)
+{
+	return (pfr0 & 0xf) >= 2;
+}
+
+// Whether the guest was in AArch32 (only ever at EL0) when the exception was taken.
+constexpr bool from_aarch32(uint64_t pstate)
+{
+	return pstate & AVCPU_PSTATE_NRW;
 }
 
 // The register an instruction names as Rt/SRT: 31 is XZR for these accesses.
@@ -39,6 +51,25 @@ constexpr bool is_translation_fault(unsigned dfsc)
 constexpr bool is_permission_fault(unsigned dfsc)
 {
 	return (dfsc & 0x3c) == 0x0c;
+}
+
+// ISS.CM of a data abort (Arm ARM D24.2.43 ESR_ELx, ISS encoding for a Data Abort): the
+// abort came from a cache maintenance or address translation instruction.
+constexpr uint32_t dabt_iss_cm = 1U << 8;
+
+// A cache maintenance by VA (DC CIVAC, DC IVAC, ...) on a guest physical address without
+// memory behind it, or on read-only memory: there is no cached copy of guest data there
+// to maintain, and the Arm ARM lets the hypervisor complete such an instruction without
+// performing it. EL2 steps over it instead of reporting an access no MMIO model can
+// describe (no ISV, no data).
+constexpr bool is_unbacked_cache_maintenance(uint64_t esr)
+{
+	Syndrome s{esr};
+	DataAbort da{s.iss()};
+
+	return s.ec() == ExceptionClass::data_abort_lower && (s.iss() & dabt_iss_cm) &&
+	       !da.stage1_walk() &&
+	       (is_translation_fault(da.status()) || is_permission_fault(da.status()));
 }
 
 // Fills ctx.exit for a stage-2 data abort. Guest memory is mapped in full while a slot
@@ -164,6 +195,11 @@ constexpr uint64_t field(unsigned shift)
 // ID_AA64PFR0_EL1.GIC [27:24]: the GIC system-register interface; shown with a vGIC only.
 constexpr unsigned id_pfr0_gic_shift = 24;
 
+// ID_AA64DFR0_EL1.BRPs [15:12], WRPs [23:20], CTX_CMPs [31:28]: counts minus one.
+constexpr unsigned id_dfr0_brps_shift = 12;
+constexpr unsigned id_dfr0_wrps_shift = 20;
+constexpr unsigned id_dfr0_ctx_cmps_shift = 28;
+
 constexpr uint64_t id_hidden_bits(unsigned crm, unsigned op2, bool has_vgic = false)
 {
 	switch (crm << 3 | op2) {
@@ -173,17 +209,29 @@ constexpr uint64_t id_hidden_bits(unsigned crm, unsigned op2, bool has_vgic = fa
 		       field(44) | field(28) | (has_vgic ? 0 : field(id_pfr0_gic_shift));
 	case 4 << 3 | 1: // ID_AA64PFR1_EL1: MTE, SME, MPAM_frac, NMI, GCS, MTE_frac, RAS_frac
 		return field(8) | field(24) | field(16) | field(36) | field(44) | field(40) |
-		       field(12);
+		       field(12) |
+		       // THE (RCWMASK registers not switched), MTEX, DF2 (SCTLR2 off in
+		       // HCRX_EL2), PFAR (PFAR_EL1 not switched)
+		       field(48) | field(52) | field(56) | field(60);
+	case 4 << 3 | 2: // ID_AA64PFR2_EL1: MTEPERM, MTESTOREONLY, MTEFAR (MTE is hidden),
+			 // FPMR (HCRX_EL2.EnFPM is 0: FPMR accesses trap)
+		return field(0) | field(4) | field(8) | field(32);
 	case 4 << 3 | 4: // ID_AA64ZFR0_EL1: SVE features
 	case 4 << 3 | 5: // ID_AA64SMFR0_EL1: SME features
 		return ~0ULL;
-	case 5 << 3 | 0: // ID_AA64DFR0_EL1: PMUVer, TraceVer, PMSVer, TraceFilt, TraceBuffer, BRBE
-		return field(8) | field(4) | field(32) | field(40) | field(44) | field(52);
+	case 5 << 3 | 0: // ID_AA64DFR0_EL1: PMUVer, TraceVer, PMSVer, TraceFilt, TraceBuffer, BRBE;
+			 // BRPs, WRPs, CTX_CMPs (replaced below: the debug registers are RAZ/WI)
+		return field(8) | field(4) | field(32) | field(40) | field(44) | field(52) |
+		       field(id_dfr0_brps_shift) | field(id_dfr0_wrps_shift) |
+		       field(id_dfr0_ctx_cmps_shift);
+	case 6 << 3 | 0: // ID_AA64ISAR0_EL1: TME (HCR_EL2.TME is 0: TSTART and co. UNDEFINED)
+		return field(24);
 	case 6 << 3 | 1: // ID_AA64ISAR1_EL1: APA, API, GPA, GPI (pointer authentication),
 			 // LS64 (its accesses to device memory are not emulated)
 		return field(4) | field(8) | field(24) | field(28) | field(60);
 	case 6 << 3 | 2: // ID_AA64ISAR2_EL1: WFxT (timeouts not honoured), GPA3, APA3, MOPS
-		return field(0) | field(8) | field(12) | field(16);
+			 // (HCRX_EL2.MSCEn is 0), SYSREG_128, SYSINSTR_128 (HCRX_EL2.D128En is 0)
+		return field(0) | field(8) | field(12) | field(16) | field(32) | field(36);
 	case 7 << 3 | 1: // ID_AA64MMFR1_EL1: LO (limited ordering regions, not switched)
 		return field(16);
 	case 7 << 3 | 3: // ID_AA64MMFR3_EL1: TCRX, SCTLRX (HCRX_EL2 keeps TCR2_EL1/SCTLR2_EL1
@@ -195,10 +243,20 @@ constexpr uint64_t id_hidden_bits(unsigned crm, unsigned op2, bool has_vgic = fa
 }
 
 // Fields given a value rather than hidden: ID_AA64PFR0_EL1.EL0 and .EL1 = 1, AArch64
-// only (HCR_EL2.RW makes EL1 AArch64, and guest PSTATE is AArch64 at every entry).
+// only (HCR_EL2.RW makes EL1 AArch64; what a guest that uses AArch32 EL0 anyway gets is
+// in handle_exit); ID_AA64DFR0_EL1.BRPs and WRPs = 1 (two breakpoints and watchpoints, the
+// architectural minimum) and CTX_CMPs = 0 (one): the debug registers read as zero and
+// ignore writes, so the guest is told the least there can be.
 constexpr uint64_t id_forced_bits(unsigned crm, unsigned op2)
 {
-	return (crm << 3 | op2) == (4 << 3 | 0) ? 1ULL << 0 | 1ULL << 4 : 0;
+	switch (crm << 3 | op2) {
+	case 4 << 3 | 0:
+		return 1ULL << 0 | 1ULL << 4;
+	case 5 << 3 | 0:
+		return 1ULL << id_dfr0_brps_shift | 1ULL << id_dfr0_wrps_shift;
+	default:
+		return 0;
+	}
 }
 
 // An ID register as the guest reads it, from the hardware's value.
@@ -304,22 +362,52 @@ constexpr SysregAction classify_sysreg(SysRegAccess sr, bool has_vgic = false)
 	return SysregAction::exit;
 }
 
-// Taking an exception to the guest's EL1 (Arm ARM D1.10 "Exception entry"): where it
-// goes and with which PSTATE. vbar is VBAR_EL1, sctlr SCTLR_EL1.
+// Taking an exception to the guest's EL1 (Arm ARM D1.3.2 "Exception entry" and D1.3.3
+// "Exception vectors"): where it goes and with which PSTATE. vbar is VBAR_EL1, sctlr
+// SCTLR_EL1, pstate the state the exception is taken from (it becomes SPSR_EL1).
 struct ExceptionEntry {
 	uint64_t pc, pstate;
 };
 
+// Vector offsets from VBAR_EL1: current EL with SP_EL0, with SP_ELx, lower EL in AArch64,
+// lower EL in AArch32.
+constexpr uint64_t vector_current_sp0 = 0x000;
+constexpr uint64_t vector_current_spx = 0x200;
+constexpr uint64_t vector_lower_a64 = 0x400;
+constexpr uint64_t vector_lower_a32 = 0x600;
+
+constexpr uint64_t sctlr_span = 1ULL << 23;  // SCTLR_EL1.SPAN: 0 = set PAN on entry to EL1
+constexpr uint64_t sctlr_dssbs = 1ULL << 44; // SCTLR_EL1.DSSBS: PSTATE.SSBS on entry
+constexpr uint64_t pstate_pan = 1ULL << 22;  // same bit in the AArch32 and AArch64 SPSR
+constexpr uint64_t pstate_ssbs = 1ULL << 12;
+constexpr uint64_t pstate_el1h_daif = 0x3c5; // EL1h with D, A, I and F masked
+
+constexpr uint64_t exception_vector_offset(uint64_t pstate)
+{
+	if (from_aarch32(pstate))
+		return vector_lower_a32;
+	switch (pstate & 0xf) {
+	case AVCPU_PSTATE_MODE_EL1H:
+		return vector_current_spx;
+	case AVCPU_PSTATE_MODE_EL1T:
+		return vector_current_sp0;
+	default:
+		return vector_lower_a64;
+	}
+}
+
 constexpr ExceptionEntry el1_exception_entry(uint64_t pstate, uint64_t vbar, uint64_t sctlr)
 {
-	uint64_t mode = pstate & 0x1f;
-	uint64_t offset = mode == 0x5 ? 0x200 : mode == 0x4 ? 0x000 : 0x400; // SPx, SP0, lower EL
-	uint64_t entry = 0x3c5;	     // EL1h, D, A, I, F masked
-	if (!(sctlr & (1ULL << 23))) // SPAN clear: PAN is set on entry
-		entry |= 1ULL << 22;
-	if (sctlr & (1ULL << 44)) // DSSBS: SSBS takes its value
-		entry |= 1ULL << 12;
-	return {vbar + offset, entry};
+	uint64_t entry = pstate_el1h_daif;
+
+	// PAN: set when SPAN is 0, otherwise unchanged (Arm ARM D1.3.2, FEAT_PAN).
+	if (!(sctlr & sctlr_span))
+		entry |= pstate_pan;
+	else
+		entry |= pstate & pstate_pan;
+	if (sctlr & sctlr_dssbs)
+		entry |= pstate_ssbs;
+	return {vbar + exception_vector_offset(pstate), entry};
 }
 
 // An UNDEFINED instruction as the guest's EL1 sees it: EC 0 (unknown), IL set.
@@ -341,19 +429,36 @@ constexpr bool is_unbacked_fetch(uint64_t esr)
 
 constexpr uint64_t external_fetch_abort_esr(uint64_t pstate)
 {
-	uint64_t ec = (pstate & 0x1f) == 0 ? 0x20 : 0x21; // from EL0, or from EL1 itself
+	// M[3:0] is 0 at EL0 in either execution state (EL0t, AArch32 User).
+	uint64_t ec = (pstate & 0xf) == 0 ? 0x20 : 0x21; // from EL0, or from EL1 itself
 	return ec << 26 | 1ULL << 25 | ifsc_external_abort;
 }
 
-// SMCCC function IDs of PSCI (0x84000000-0x8400001f SMC32, 0xc4000000-0xc400001f SMC64).
-constexpr bool is_psci_function(uint32_t fn)
+// SMCCC v1.3+ (Arm DEN 0028, "SVE live state hint"): bit 16 of a fast call's function ID
+// says the caller has no live SVE state. Firmware drops it before dispatching, so it is no
+// part of which function is called: every decision (in-kernel PSCI, the VM's SMC rules)
+// is made on the ID without it.
+constexpr uint32_t smccc_fast_call = 1U << 31;
+constexpr uint32_t smccc_sve_hint = 1U << 16;
+
+constexpr uint32_t smccc_function(uint32_t w0)
 {
-	return (fn & ~0x4000001fU) == 0x84000000U;
+	return w0 & smccc_fast_call ? w0 & ~smccc_sve_hint : w0;
 }
 
-// The VM's SMC rule for a function ID: AVCPU_SMC_ALLOW, AVCPU_SMC_DENY or 0 (none).
-inline uint32_t smc_action(const avcpu_vcpu_ctx &ctx, uint32_t fn)
+// SMCCC function IDs of PSCI (0x84000000-0x8400001f SMC32, 0xc4000000-0xc400001f SMC64),
+// the hint bit dropped.
+constexpr bool is_psci_function(uint32_t w0)
 {
+	return (smccc_function(w0) & ~0x4000001fU) == 0x84000000U;
+}
+
+// The VM's SMC rule for a function ID (hint bit dropped): AVCPU_SMC_ALLOW, AVCPU_SMC_DENY
+// or 0 (none).
+inline uint32_t smc_action(const avcpu_vcpu_ctx &ctx, uint32_t w0)
+{
+	uint32_t fn = smccc_function(w0);
+
 	for (uint64_t i = 0; i < ctx.nr_smc_rules && i < VCPU_SMC_RANGES; i++)
 		if (fn >= ctx.smc_rules[i].first && fn <= ctx.smc_rules[i].last)
 			return ctx.smc_rules[i].action;

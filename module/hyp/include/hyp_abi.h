@@ -316,18 +316,47 @@ struct avcpu_vgic_cpu_if {
 #define VCPU_CTX_MAGIC		0x5850435641435458ULL
 
 /*
- * PSTATE a guest may have (SET_REGS at EL1, and again at EL2 before every entry):
- * AArch64 EL0t, EL1t or EL1h, and only flags EL1 owns (NZCV, DIT, UAO, PAN, SS, IL, SSBS,
- * BTYPE, DAIF). Anything else could enter the guest at EL2.
+ * PSTATE a guest may have: checked by SET_REGS at EL1, and at EL2 before every entry and
+ * re-entry (an ERET from EL2 with SPSR_EL2 naming EL2 would run the guest at EL2). It must
+ * accept every value the hardware saves in SPSR_EL2 when it takes an exception from the
+ * guest (Arm ARM C5.2.19 SPSR_EL2), so that RUN and GET_REGS/SET_REGS never refuse a
+ * state the guest reached by itself, and nothing that enters EL2, EL3 or an AArch32 EL1.
+ *
+ * From AArch64: NZCV [31:28], TCO 25 (MSR TCO works at EL0 and EL1 whenever FEAT_MTE is
+ * implemented, whatever the guest's ID registers say), DIT 24, UAO 23, PAN 22, SS 21,
+ * IL 20, ALLINT 13 (FEAT_NMI), SSBS 12, BTYPE [11:10], DAIF [9:6], PM 32 (FEAT_EBEP),
+ * PPEND 33 (FEAT_SEBEP), EXLOCK 34 (FEAT_GCS), PACM 35 (FEAT_PAuth_LR); modes EL0t, EL1t,
+ * EL1h (M[3:0] 0b0000, 0b0100, 0b0101).
  */
-#define AVCPU_GUEST_PSTATE_BITS	(0xf0000000ULL | (0x1fULL << 20) | (1ULL << 12) | \
-				 (3ULL << 10) | (0xfULL << 6) | 0x1fULL)
+#define AVCPU_PSTATE_MODE_MASK		0x1fULL		/* M[4] (nRW) and M[3:0] */
+#define AVCPU_PSTATE_MODE_EL0T		0x00ULL
+#define AVCPU_PSTATE_MODE_EL1T		0x04ULL
+#define AVCPU_PSTATE_MODE_EL1H		0x05ULL
+#define AVCPU_PSTATE_NRW		0x10ULL		/* M[4]: the lower EL was AArch32 */
+#define AVCPU_PSTATE_A64_FLAGS	(0xf0000000ULL /* NZCV */ | (1ULL << 25) /* TCO */ |	\
+				 (1ULL << 24) /* DIT */ | (1ULL << 23) /* UAO */ |	\
+				 (1ULL << 22) /* PAN */ | (1ULL << 21) /* SS */ |	\
+				 (1ULL << 20) /* IL */ | (1ULL << 13) /* ALLINT */ |	\
+				 (1ULL << 12) /* SSBS */ | (3ULL << 10) /* BTYPE */ |	\
+				 (0xfULL << 6) /* DAIF */ | (0xfULL << 32) /* PM, PPEND, EXLOCK, PACM */)
+/*
+ * From AArch32 EL0 (User mode, M = 0b10000; ID_AA64PFR0_EL1.EL0 hides AArch32 from the
+ * guest, but a guest EL1 may still ERET to it where the CPU implements it): every bit of
+ * SPSR [31:5] is a flag (NZCVQ, IT, DIT, SSBS, PAN, SS, IL, GE, E, AIF, T), [63:32] RES0.
+ */
+#define AVCPU_PSTATE_A32_USR		0x10ULL
+#define AVCPU_PSTATE_A32_FLAGS		0xffffffe0ULL
 
-static inline int avcpu_guest_pstate_valid(__u64 pstate)
+/* aarch32_el0: whether every CPU the vCPU may run on implements AArch32 at EL0. */
+static inline int avcpu_guest_pstate_valid(__u64 pstate, int aarch32_el0)
 {
-	__u64 mode = pstate & 0x1f;
+	__u64 mode = pstate & AVCPU_PSTATE_MODE_MASK;
 
-	return !(pstate & ~AVCPU_GUEST_PSTATE_BITS) && (mode == 0x0 || mode == 0x4 || mode == 0x5);
+	if (mode == AVCPU_PSTATE_A32_USR)
+		return aarch32_el0 && !(pstate & ~(AVCPU_PSTATE_A32_FLAGS | mode));
+	return !(pstate & ~(AVCPU_PSTATE_A64_FLAGS | AVCPU_PSTATE_MODE_MASK)) &&
+	       (mode == AVCPU_PSTATE_MODE_EL0T || mode == AVCPU_PSTATE_MODE_EL1T ||
+		mode == AVCPU_PSTATE_MODE_EL1H);
 }
 
 /*

@@ -80,10 +80,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(ctx.pc == before.pc);
 		break;
 	default:
-		// Whatever PSTATE a VMM asks for, only the EL0t/EL1t/EL1h AArch64 forms pass.
-		if (guest_pstate_valid(value)) {
+		// Whatever PSTATE a VMM asks for, only the EL0t/EL1t/EL1h AArch64 forms pass,
+		// and AArch32 User mode where the CPU has it: never EL2, EL3 or AArch32 EL1.
+		if (guest_pstate_valid(value, value & 1)) {
 			uint64_t mode = value & 0x1f;
-			check(mode == 0x0 || mode == 0x4 || mode == 0x5);
+			check(mode == 0x0 || mode == 0x4 || mode == 0x5 || mode == 0x10);
+			check(mode != 0x10 || (value & 1));
 		}
 		break;
 	}
