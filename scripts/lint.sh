@@ -48,9 +48,13 @@ clang_tidy() {
 }
 
 # The man pages (make man, from the manuals that are also --help) render without a
-# groff warning, as lintian checks them.
+# groff warning, as lintian checks them; avcpu-bench's manual lists every workload.
 man_pages() {
-	local p out rc=0
+	local p w out rc=0
+	for w in $(sed -n 's/^\t{"\([a-z_]*\)", bench_.*/\1/p' userspace/bench/main.cpp); do
+		grep -q "^    $w " userspace/bench/avcpu-bench.txt ||
+			{ echo "avcpu-bench.txt: workload $w is not in WORKLOADS"; rc=1; }
+	done
 	make -s man BUILD="$build" >/dev/null || return 1
 	for p in "$build"/man/*.[0-9]; do
 		out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z "$p" 2>&1 >/dev/null)
