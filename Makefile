@@ -18,6 +18,7 @@ MODULES := $(foreach k,$(KERNELS),$(BUILD)/kmod-$(k)/avcpu.ko)
 .DEFAULT_GOAL := all
 .PHONY: all setup hyp modules userspace selftests host-tests host-fuzz check test run bench fuzz lint docs clean \
 	distclean install uninstall dkms-module dkms-source dkms-install hyp-image userspace-build FORCE
+.PHONY: deb man
 
 all: modules userspace selftests host-tests host-fuzz
 
@@ -145,6 +146,21 @@ dkms-install:
 	$(MAKE) --no-print-directory dkms-source DKMS_SRC=/usr/src/avcpu-$(DKMS_VERSION)
 	dkms install avcpu/$(DKMS_VERSION)
 	install -D -m 644 module/99-avcpu.rules /lib/udev/rules.d/99-avcpu.rules
+
+# The Debian source package and avcpu-dkms, libavcpu-dev, avcpu-tools for arm64, cross-built
+# and lintian-checked (scripts/deb.sh): build/deb/.
+deb: $(SETUP_STAMP)
+	@bash scripts/deb.sh $(BUILD)/deb
+
+# The man pages, from the manuals that are also the tools' --help (scripts/mkman.sh).
+MANUALS := userspace/vmm/avcpu-run.txt:1 userspace/bench/avcpu-bench.txt:1 \
+	userspace/tools/avcpu-info.txt:1 userspace/tools/avcpu.4.txt:4
+man:
+	@mkdir -p $(BUILD)/man
+	@$(foreach m,$(MANUALS),bash scripts/mkman.sh $(firstword $(subst :, ,$(m))) \
+		$(lastword $(subst :, ,$(m))) $(DKMS_VERSION) \
+		$(BUILD)/man/$(basename $(basename $(notdir $(firstword $(subst :, ,$(m)))))).$(lastword $(subst :, ,$(m))) &&) true
+	@echo "man: $(BUILD)/man"
 
 clean:
 	rm -rf $(BUILD)

@@ -39,6 +39,7 @@ host_pkgs=(
 	qemu-system-arm cpio dwarves cmake libgtest-dev googletest bc xz-utils zstd
 	python3 kmod file libfdt-dev device-tree-compiler python3-sphinx clang-format clang-tidy perl
 	clang libclang-rt-14-dev dkms
+	debhelper dh-dkms lintian fakeroot dpkg-dev groff-base
 )
 
 apt_updated=0

@@ -75,6 +75,11 @@ double run_once(bench::Backend &b, const Workload &w, uint64_t iterations, std::
 	return (now_ns() - start) / double(iterations);
 }
 
+// The manual, also the man page avcpu-bench(1): avcpu-bench.txt.
+const char help_text[] =
+#include "avcpu-bench.txt.h"
+	;
+
 void usage(FILE *f)
 {
 	std::fprintf(f, "usage: avcpu-bench --backend avcpu|kvm [--iterations N] [--repeat R] "
@@ -94,7 +99,7 @@ int main(int argc, char **argv)
 		std::string a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : nullptr;
 		if (a == "-h" || a == "--help") {
-			usage(stdout);
+			std::fputs(help_text, stdout);
 			return 0;
 		}
 		if (!v) {

@@ -1,14 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 // avcpu-info: prints what the loaded avcpu module offers.
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include <linux/avcpu.h>
 
 #include "avcpu/device.h"
 
+// The manual, also the man page avcpu-info(1): avcpu-info.txt.
+static const char help_text[] =
+#include "avcpu-info.txt.h"
+	;
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && (!std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "--help"))) {
+		std::fputs(help_text, stdout);
+		return 0;
+	}
 	std::string path = argc > 1 ? argv[1] : avcpu::Device::default_path;
 	auto dev = avcpu::Device::open(path);
 	if (!dev) {

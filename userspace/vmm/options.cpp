@@ -15,86 +15,10 @@ namespace vmm
 namespace
 {
 
-const char help_text[] = R"(NAME
-    avcpu-run - run a guest on the avcpu hypervisor
-
-SYNOPSIS
-    avcpu-run [OPTION]... GUEST
-    avcpu-run [OPTION]... --kernel IMAGE [--initrd FILE] [--cmdline TEXT]
-
-DESCRIPTION
-    Runs a guest on /dev/avcpu, one host thread per vCPU, in this machine:
-
-      RAM             0x40000000, --mem MiB
-      GICv3           distributor 0x08000000, redistributors 0x080a0000 (128 KiB per
-                      vCPU), 64 SPIs; in the kernel. With --gic=on, or a Linux guest.
-      timer           the architected timer (virtual PPI 27, physical PPI 30), with the GIC
-      PL011 UART      0x09000000, interrupt SPI 33 (with the GIC); output to standard
-                      output, standard input to the guest (CONSOLE below)
-      test device     0x09010000, avcpu,test-device: a 32-bit write of N at offset 0 ends
-                      the run with exit status N & 0x3f
-      device tree     2 MiB below the end of RAM, its address in x0: memory, CPUs, PSCI
-                      (method hvc), and the devices above, exactly as emulated
-
-    GUEST is an AArch64 ELF executable, loaded at its physical addresses and entered at
-    its entry point, or a raw binary loaded at --load-addr. vCPU 0 starts in EL1h with
-    the MMU off and interrupts masked; the others start off, for the guest to start with
-    PSCI CPU_ON.
-
-    --kernel boots an arm64 Linux Image (uncompressed: a gzip or EFI zboot file is
-    refused) by the arm64 boot protocol: the Image at RAM base + 2 MiB + its text_offset
-    with its image_size free, the initrd at the next 2 MiB boundary after that (announced
-    in /chosen), x0 = the device tree, x1-x3 = 0. For example:
-
-      avcpu-run --kernel Image --initrd initrd.cpio.gz \
-          --cmdline "console=ttyAMA0 earlycon rdinit=/init" --cpus 4 --mem 512
-
-OPTIONS
-        --kernel=IMAGE     boot this arm64 Linux Image instead of a GUEST
-        --initrd=FILE      the initramfs for --kernel
-        --cmdline=TEXT     the kernel command line: /chosen/bootargs (same as --bootargs)
-    -m, --mem=MIB          guest RAM in MiB (default 128, with --kernel 256); also --memory
-    -c, --cpus=N           number of vCPUs, 1 to 64 (default 1)
-        --gic=WHEN         auto (default: with --kernel), on or off: the in-kernel GICv3
-                           and the timer. With a GIC the guest's interrupts come from it.
-    -e, --entry=ADDR       entry point (default: the ELF's, or the load address)
-    -l, --load-addr=ADDR   where a raw binary is loaded (default 0x40080000)
-        --psci=MODE        kernel (default): avcpu.ko serves PSCI; user: avcpu-run does
-        --reboot=WHAT      exit (default): a guest's PSCI SYSTEM_RESET ends the run with
-                           status 71; restart: a new VM boots the same guest again
-        --no-dtb           pass 0 in x0 instead of a device tree (not with --kernel)
-        --dtb-out=FILE     also write the device tree to FILE
-        --bootargs=TEXT    /chosen/bootargs of the device tree
-        --huge-pages       back guest RAM with transparent huge pages
-    -t, --trace[=WHAT]     on stderr, with the vCPU: all (default) every exit, and every
-                           access or call avcpu-run does not emulate (a device's unknown
-                           register, an unhandled hypercall or system register);
-                           unhandled: only the latter
-    -s, --summary          print exit counts and time in the guest on stderr at the end
-        --device=PATH      the avcpu device (default /dev/avcpu)
-    -h, --help             this text
-
-CONSOLE
-    A terminal on standard input is put in raw mode for the session and restored however
-    the run ends, so keys such as Ctrl-C reach the guest. Ctrl-A x quits (status 0),
-    Ctrl-A Ctrl-A sends a Ctrl-A, Ctrl-A h lists these keys. Input that is not a terminal
-    goes to the guest as it comes; its end is only the end of input: the guest runs on.
-    SIGINT, SIGTERM and SIGHUP stop the guest, restore the terminal, then end avcpu-run
-    by the same signal.
-
-EXIT STATUS
-    0      the guest powered off (PSCI SYSTEM_OFF) or reported 0 to the test device, or
-           Ctrl-A x ended the session
-    1-63   the guest reported that value to the test device
-    64     bad command line
-    65     the guest image cannot be used (format, or it does not fit in guest RAM)
-    66     the guest image cannot be read
-    69     /dev/avcpu is not available (module not loaded, no permission, refused), or
-           the host cannot give the guest the GIC it needs
-    70     the guest did something nothing handles (MMIO where no device is, an
-           exception, an undecodable access), or avcpu failed; a line on stderr says what
-    71     the guest asked for a system reset (without --reboot=restart)
-)";
+// The manual, also the man page and part of Documentation/userspace.rst: avcpu-run.txt.
+const char help_text[] =
+#include "avcpu-run.txt.h"
+	;
 
 [[noreturn]] void usage_error(const std::string &message)
 {
