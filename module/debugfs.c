@@ -5,6 +5,7 @@
  *   cpus           one line per online CPU, answered from EL2 itself (ping)
  *   fault_test     makes EL2 fault on purpose and shows the report it returns
  *   stub_contract  exercises the hyp-stub calls the kernel may make while avcpu owns EL2
+ *   mitigations    per CPU: what EL2 does on guest exit there, and why (mitigations.c)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,6 +18,7 @@
 #include "avcpu.h"
 #include "el2.h"
 #include "hyp_call.h"
+#include "mitigations.h"
 
 static struct dentry *avcpu_debugfs_dir;
 
@@ -125,6 +127,15 @@ static int avcpu_stub_contract_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(avcpu_stub_contract);
 
+static int avcpu_mitigations_file_show(struct seq_file *m, void *unused)
+{
+	cpus_read_lock();
+	avcpu_mitigations_show(m);
+	cpus_read_unlock();
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(avcpu_mitigations_file);
+
 int avcpu_debugfs_init(void)
 {
 	avcpu_debugfs_dir = debugfs_create_dir("avcpu", NULL);
@@ -132,6 +143,8 @@ int avcpu_debugfs_init(void)
 	debugfs_create_file("fault_test", 0400, avcpu_debugfs_dir, NULL, &avcpu_fault_test_fops);
 	debugfs_create_file("stub_contract", 0400, avcpu_debugfs_dir, NULL,
 			    &avcpu_stub_contract_fops);
+	debugfs_create_file("mitigations", 0400, avcpu_debugfs_dir, NULL,
+			    &avcpu_mitigations_file_fops);
 	return 0;
 }
 

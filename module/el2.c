@@ -18,6 +18,7 @@
 #include "avcpu.h"
 #include "el2.h"
 #include "hyp_call.h"
+#include "mitigations.h"
 #include "vm.h"
 
 struct avcpu_hyp avcpu_hyp;
@@ -77,14 +78,23 @@ int avcpu_el2_release_here(void)
 	return 0;
 }
 
-/* cpuhp callbacks run on the CPU concerned, at CPUHP_AP_ONLINE_DYN. */
+/*
+ * cpuhp callbacks run on the CPU concerned, at CPUHP_AP_ONLINE_DYN. What EL2 must do on
+ * guest exit is chosen for this CPU (its MIDR, ID registers, firmware) before EL2 is taken.
+ */
 static int avcpu_cpu_online(unsigned int cpu)
 {
+	struct avcpu_hyp_percpu *data = per_cpu_ptr(avcpu_hyp.cpu, cpu)->data;
+	u64 mitigations;
 	int ret = 0;
 
 	preempt_disable();
 	if (!READ_ONCE(avcpu_el2_handed_back)) {
-		ret = avcpu_el2_install_here();
+		ret = avcpu_mitigations_choose(&mitigations);
+		if (!ret)
+			WRITE_ONCE(data->mitigations, mitigations);
+		if (!ret)
+			ret = avcpu_el2_install_here();
 		if (!ret)
 			this_cpu_write(avcpu_el2_wanted, true);
 	}
