@@ -13,6 +13,7 @@
 #include <linux/printk.h>
 #include <linux/reboot.h>
 #include <linux/smp.h>
+#include <linux/suspend.h>
 #include <asm/virt.h>
 
 #include "avcpu.h"
@@ -146,6 +147,38 @@ static struct notifier_block avcpu_reboot_nb = {
 	.notifier_call = avcpu_reboot_notify,
 };
 
+static void avcpu_reinstall_cpu(void *unused)
+{
+	this_cpu_write(avcpu_el2_wanted, !avcpu_el2_install_here());
+}
+
+/*
+ * Restoring a hibernation image: the kernel doing the restore asks the hyp stub
+ * (HVC_SET_VECTORS) to run its copy loop at EL2 while the image overwrites memory, avcpu's
+ * EL2 pages among it. avcpu refuses HVC_SET_VECTORS, so hand EL2 back to the stub on every
+ * CPU first. A restore that fails leaves this kernel running: take EL2 again.
+ */
+static int avcpu_pm_notify(struct notifier_block *nb, unsigned long action, void *data)
+{
+	switch (action) {
+	case PM_RESTORE_PREPARE:
+		WRITE_ONCE(avcpu_el2_handed_back, true);
+		on_each_cpu(avcpu_release_cpu, NULL, 1);
+		pr_info("EL2 handed back to the hyp stub for a hibernation restore\n");
+		break;
+	case PM_POST_RESTORE:
+		WRITE_ONCE(avcpu_el2_handed_back, false);
+		on_each_cpu(avcpu_reinstall_cpu, NULL, 1);
+		pr_info("hibernation restore failed: EL2 taken again\n");
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block avcpu_pm_nb = {
+	.notifier_call = avcpu_pm_notify,
+};
+
 int avcpu_el2_init(void)
 {
 	int ret;
@@ -164,16 +197,21 @@ int avcpu_el2_init(void)
 	ret = register_reboot_notifier(&avcpu_reboot_nb);
 	if (ret)
 		goto err_pm;
+	ret = register_pm_notifier(&avcpu_pm_nb);
+	if (ret)
+		goto err_reboot;
 	/* Installs on every online CPU now; on failure undoes the ones that succeeded. */
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "avcpu:online", avcpu_cpu_online,
 				avcpu_cpu_offline);
 	if (ret < 0)
-		goto err_reboot;
+		goto err_hibernate;
 	avcpu_cpuhp_state = ret;
 	pr_info("EL2 taken on %u CPUs (EL2 image %llu bytes, %lu page-table pages)\n",
 		num_online_cpus(), avcpu_hyp.hdr.end, avcpu_hyp.pgt.tables);
 	return 0;
 
+err_hibernate:
+	unregister_pm_notifier(&avcpu_pm_nb);
 err_reboot:
 	unregister_reboot_notifier(&avcpu_reboot_nb);
 err_pm:
@@ -187,6 +225,7 @@ void avcpu_el2_exit(void)
 {
 	long held;
 
+	unregister_pm_notifier(&avcpu_pm_nb);
 	unregister_reboot_notifier(&avcpu_reboot_nb);
 	cpu_pm_unregister_notifier(&avcpu_cpu_pm_nb);
 	cpuhp_remove_state(avcpu_cpuhp_state);

@@ -199,7 +199,8 @@ static bool word_is(const char *line, const char *key, const char *value)
 /*
  * Every CPU names the mitigation EL2 applies on guest exit (Spectre-v2/BHB) and whether the
  * speculative-AT fence is on, and the word EL2 reads agrees. Cortex-A72: Arm's branch-history
- * loop with k = 8 and the fence (erratum 1319367); QEMU's max: no loop and no fence.
+ * loop with k = 8 and the fence (erratum 1319367); QEMU's max: no loop and no fence. A gap
+ * (bhb=none, v2=none) is allowed only where the report names it as an emulator's.
  */
 TEST_F(el2, every_cpu_names_its_exit_mitigation)
 {
@@ -224,7 +225,9 @@ TEST_F(el2, every_cpu_names_its_exit_mitigation)
 			    avcpu_kv(line, "speculative_at", &spec_at));
 		EXPECT_TRUE(word_is(line, "bhb", "unaffected") || word_is(line, "bhb", "ecbhb") ||
 			    word_is(line, "bhb", "clrbhb") || word_is(line, "bhb", "loop") ||
-			    word_is(line, "bhb", "firmware-wa3")) TH_LOG("%s", line);
+			    word_is(line, "bhb", "firmware-wa3") ||
+			    (word_is(line, "bhb", "none") && word_is(line, "residual", "emulated")))
+			TH_LOG("%s", line);
 		EXPECT_EQ(k, word & 0xff);
 		EXPECT_EQ(k != 0, word_is(line, "bhb", "loop"));
 		EXPECT_EQ(spec_at, (word >> 11) & 1);
@@ -237,9 +240,16 @@ TEST_F(el2, every_cpu_names_its_exit_mitigation)
 				TH_LOG("%s", line);
 		}
 		if (qemu_max) {
+			/*
+			 * No errata, no loop: max's MIDR is in no table. Kernels that take
+			 * unknown CPUs for exposed to Spectre-BHB leave a gap, allowed only
+			 * because QEMU does not speculate.
+			 */
 			EXPECT_EQ(0, k);
 			EXPECT_EQ(0, spec_at);
-			EXPECT_TRUE(word_is(line, "residual", "none")) TH_LOG("%s", line);
+			EXPECT_TRUE(word_is(line, "residual", "none") ||
+				    (word_is(line, "bhb", "none") && word_is(line, "residual", "emulated")))
+				TH_LOG("%s", line);
 		}
 	}
 	EXPECT_EQ(online, lines);
