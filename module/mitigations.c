@@ -35,6 +35,7 @@
 /* ID register fields (Arm ARM D19.2, the ID_AA64*_EL1 descriptions). */
 #define AVCPU_PFR0_CSV2_SHIFT	56	/* ID_AA64PFR0_EL1.CSV2 [59:56] */
 #define AVCPU_PFR0_CSV2_3		3	/* FEAT_CSV2_3: branch history not exploitable */
+#define AVCPU_PFR0_RAS_SHIFT	28	/* ID_AA64PFR0_EL1.RAS [31:28] */
 #define AVCPU_MMFR1_ECBHB_SHIFT	60	/* ID_AA64MMFR1_EL1.ECBHB [63:60] */
 #define AVCPU_ISAR2_CLRBHB_SHIFT	28	/* ID_AA64ISAR2_EL1.CLRBHB [31:28] */
 #define AVCPU_SYS_ID_ISAR2		sys_reg(3, 0, 0, 6, 2)	/* ID_AA64ISAR2_EL1 */
@@ -246,6 +247,8 @@ int avcpu_mitigations_choose(u64 *bits)
 		*bits |= HYP_MIT_FW_WA1;
 	if (m->spec_at)
 		*bits |= HYP_MIT_SPEC_AT;
+	if (cpuid_feature_extract_unsigned_field(pfr0, AVCPU_PFR0_RAS_SHIFT))
+		*bits |= HYP_MIT_RAS;
 	m->valid = true;
 	return 0;
 }
@@ -264,9 +267,10 @@ void avcpu_mitigations_show(struct seq_file *m)
 			continue;
 		}
 		seq_printf(m,
-			   "cpu%u chosen=1 midr=%#x model=%s bhb=%s bhb_k=%llu v2=%s speculative_at=%d residual=%s el2_word=%#llx\n",
+			   "cpu%u chosen=1 midr=%#x model=%s bhb=%s bhb_k=%llu v2=%s speculative_at=%d ras_esb=%d residual=%s el2_word=%#llx\n",
 			   cpu, c->midr, c->model, avcpu_bhb_names[c->bhb],
 			   word & HYP_MIT_BHB_LOOP_MASK, avcpu_v2_names[c->v2],
-			   !!(word & HYP_MIT_SPEC_AT), c->emulated_gap ? "emulated" : "none", word);
+			   !!(word & HYP_MIT_SPEC_AT), !!(word & HYP_MIT_RAS),
+			   c->emulated_gap ? "emulated" : "none", word);
 	}
 }

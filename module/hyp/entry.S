@@ -357,6 +357,12 @@ __guest_enter:
  * - SMCCC_ARCH_WORKAROUND_3 (history and predictors) or _1 (predictors) at EL3.
  */
 .macro	exit_mitigations
+	/*
+	 * Error synchronization (FEAT_RAS ESB, a NOP without it): with PSTATE.A masked, as
+	 * exception entry left it, an SError still pending from the guest is deferred into
+	 * DISR_EL1, which vcpu_run reads, instead of reaching the host after the return.
+	 */
+	hint	#16				// ESB
 	mrs	x2, tpidr_el2
 	ldr	x3, [x2, #HYP_PCPU_MITIGATIONS]
 	ands	x4, x3, #HYP_MIT_BHB_LOOP_MASK
@@ -406,6 +412,12 @@ guest_exit:
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x1, #VCPU_CTX_X0]
 	exit_mitigations
+	/*
+	 * Error synchronization (FEAT_RAS ESB, a NOP without it): with PSTATE.A masked, as
+	 * exception entry left it, an SError still pending from the guest is deferred into
+	 * DISR_EL1, which vcpu_run reads, instead of reaching the host after the return.
+	 */
+	hint	#16				// ESB
 	mrs	x2, tpidr_el2
 	str	xzr, [x2, #HYP_PCPU_GUEST_CTX]
 	ldr	x3, [x2, #HYP_PCPU_EL2_SP]

@@ -4,6 +4,7 @@
 #include "guest_exit.h"
 #include "host_call.h"
 #include "percpu.h"
+#include "serror.h"
 #include "sysreg.h"
 #include "vgic_sr.h"
 
@@ -250,6 +251,54 @@ avcpu_exit_action handle_smc(avcpu_vcpu_ctx &ctx, uint64_t esr)
 	}
 }
 
+// HCR_EL2.VSE [8]: a virtual SError is pending for the guest (hardware clears it when the
+// guest takes it). VSESR_EL2 (S3_4_C5_C2_3, FEAT_RAS) is the syndrome the guest then sees:
+// IDS, an IMPLEMENTATION DEFINED error, as the host knows nothing more the guest could use.
+constexpr uint64_t hcr_vse = 1ULL << 8;
+
+bool cpu_has_ras()
+{
+	return this_cpu().mitigations & HYP_MIT_RAS;
+}
+
+// A physical SError taken from the guest (AMO routes it here) or deferred at its exit.
+avcpu_exit_action handle_serror(avcpu_vcpu_ctx &ctx, uint64_t syndrome)
+{
+	switch (classify_serror(syndrome, cpu_has_ras())) {
+	case SErrorAction::ignore:
+		return AVCPU_ACTION_RESUME;
+	case SErrorAction::inject:
+		if (cpu_has_ras())
+			write_sysreg(serror_ids, S3_4_C5_C2_3);
+		ctx.hcr |= hcr_vse;
+		write_sysreg(read_sysreg(hcr_el2) | hcr_vse, hcr_el2);
+		isb();
+		ctx.stats.aborts_injected++;
+		return AVCPU_ACTION_RESUME;
+	case SErrorAction::host_fatal:
+	default:
+		ctx.exit.reason = HYP_EXIT_HOST_SERROR;
+		ctx.exit.esr = syndrome;
+		return AVCPU_ACTION_HOST;
+	}
+}
+
+// With FEAT_RAS, the ESB at guest exit (entry.S) deferred an SError still pending from the
+// guest into DISR_EL1 (S3_0_C12_C1_1; A [31] set) instead of letting it reach the host.
+bool take_deferred_serror(avcpu_vcpu_ctx &ctx, avcpu_exit_action &action)
+{
+	constexpr uint64_t disr_a = 1ULL << 31;
+
+	if (!cpu_has_ras())
+		return false;
+	uint64_t disr = read_sysreg(S3_0_C12_C1_1);
+	if (!(disr & disr_a))
+		return false;
+	write_sysreg(0, S3_0_C12_C1_1);
+	action = handle_serror(ctx, disr & ~disr_a);
+	return action != AVCPU_ACTION_RESUME;
+}
+
 // Handled at EL2 (resume the guest), or back to the host with ctx.exit saying what it was?
 avcpu_exit_action handle_exit(avcpu_vcpu_ctx &ctx, uint64_t kind)
 {
@@ -263,8 +312,7 @@ avcpu_exit_action handle_exit(avcpu_vcpu_ctx &ctx, uint64_t kind)
 		ctx.exit.reason = HYP_EXIT_IRQ;
 		return AVCPU_ACTION_HOST;
 	case GUEST_EXIT_SERROR:
-		decode_unhandled(ctx, esr, 0, 0);
-		return AVCPU_ACTION_HOST;
+		return handle_serror(ctx, esr);
 	default:
 		break;
 	}
@@ -311,9 +359,9 @@ avcpu_exit_action handle_exit(avcpu_vcpu_ctx &ctx, uint64_t kind)
 // are impossible: SCTLR_EL1.M set (stage 1 on, so that the EPD bits apply) and TCR_EL1.EPD0
 // and EPD1 set (a TTBR0_EL1/TTBR1_EL1 walk faults instead of filling the TLB); stage 2 is
 // switched first, the EL1 registers after it, SCTLR_EL1 and TCR_EL1 last.
-constexpr uint64_t tcr_epd0 = 1ULL << 7;   // TCR_EL1.EPD0 (Arm ARM D19.2 TCR_EL1)
-constexpr uint64_t tcr_epd1 = 1ULL << 23;  // TCR_EL1.EPD1
-constexpr uint64_t sctlr_m = 1ULL << 0;	   // SCTLR_EL1.M (Arm ARM D19.2 SCTLR_EL1)
+constexpr uint64_t tcr_epd0 = 1ULL << 7;  // TCR_EL1.EPD0 (Arm ARM D19.2 TCR_EL1)
+constexpr uint64_t tcr_epd1 = 1ULL << 23; // TCR_EL1.EPD1
+constexpr uint64_t sctlr_m = 1ULL << 0;	  // SCTLR_EL1.M (Arm ARM D19.2 SCTLR_EL1)
 
 bool speculative_at_fence()
 {
@@ -389,7 +437,8 @@ CallResult flush_vmid(uint64_t vttbr)
 	write_sysreg(host_vttbr, vttbr_el2);
 	isb();
 	if (fence) {
-		write_sysreg(host_tcr, tcr_el1); // SCTLR_EL1.M was set already: the host runs with it
+		// SCTLR_EL1.M was set already: the host runs with it.
+		write_sysreg(host_tcr, tcr_el1);
 		isb();
 	}
 	return {AVCPU_HYP_OK};
@@ -411,6 +460,15 @@ CallResult vcpu_run(uint64_t ctx_pa)
 		return {AVCPU_HYP_EINVAL};
 	bool hcrx = ctx.flags & VCPU_FLAG_HAS_HCRX;
 	bool fence = speculative_at_fence();
+	constexpr uint64_t isr_a = 1ULL << 8; // ISR_EL1.A: a physical SError is pending
+
+	// The host's own SError, pending before any guest state is loaded: return so that the
+	// host takes it at EL1 (its PSTATE.A is clear) instead of it becoming a guest exit.
+	if (read_sysreg(isr_el1) & isr_a) {
+		ctx.exit = {};
+		ctx.exit.reason = HYP_EXIT_IRQ;
+		return {AVCPU_HYP_OK, ctx.exit.reason};
+	}
 
 	__u64 host_el1[VSYS_NR];
 	El2Controls host_el2;
@@ -454,9 +512,14 @@ CallResult vcpu_run(uint64_t ctx_pa)
 		ctx.pc = ElrEl2::read();
 		ctx.pstate = SpsrEl2::read();
 		ctx.sp_el0 = read_sysreg(sp_el0);
+		avcpu_exit_action serror_action;
+		if (take_deferred_serror(ctx, serror_action))
+			break;
 		if (handle_exit(ctx, kind) != AVCPU_ACTION_RESUME)
 			break;
 	}
+	// A virtual SError the guest has not taken yet stays pending for its next run.
+	ctx.hcr = (ctx.hcr & ~hcr_vse) | (read_sysreg(hcr_el2) & hcr_vse);
 
 	vgic_exit(ctx.gic, ctx.flags & VCPU_FLAG_VGIC);
 	save_el1(ctx.sys);
@@ -464,6 +527,12 @@ CallResult vcpu_run(uint64_t ctx_pa)
 	write_sysreg(0, cntv_ctl_el0);
 	enter_host_context(host_el1, host_el2, hcrx, fence);
 	this_cpu().run_active = 0;
+	if (ctx.exit.reason == HYP_EXIT_HOST_SERROR) {
+		// Not the guest's to see, nor its VMM's: the host gets it as an EL2 report
+		// (ESR with EC 0x2f, SError), the run fails.
+		constexpr uint64_t esr_ec_serror = 0x2fULL << 26;
+		return {AVCPU_HYP_EFAULT, esr_ec_serror | ctx.exit.esr, ctx.pc, 0};
+	}
 	return {AVCPU_HYP_OK, ctx.exit.reason};
 }
 

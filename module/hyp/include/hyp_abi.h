@@ -85,10 +85,12 @@
 #define HYP_MIT_FW_WA3_BIT	9	/* SMC SMCCC_ARCH_WORKAROUND_3 (branch history, and v2) */
 #define HYP_MIT_FW_WA1_BIT	10	/* SMC SMCCC_ARCH_WORKAROUND_1 (branch predictor, v2) */
 #define HYP_MIT_SPEC_AT_BIT	11	/* speculative-AT errata: fenced EL1 switch order */
+#define HYP_MIT_RAS_BIT		12	/* FEAT_RAS: ESB at exit defers SErrors into DISR_EL1 */
 #define HYP_MIT_CLRBHB		(1 << HYP_MIT_CLRBHB_BIT)
 #define HYP_MIT_FW_WA3		(1 << HYP_MIT_FW_WA3_BIT)
 #define HYP_MIT_FW_WA1		(1 << HYP_MIT_FW_WA1_BIT)
 #define HYP_MIT_SPEC_AT		(1 << HYP_MIT_SPEC_AT_BIT)
+#define HYP_MIT_RAS		(1 << HYP_MIT_RAS_BIT)
 
 /* SMCCC function IDs of the Arm architecture calls (Arm DEN 0028, "Arm Architecture Calls"). */
 #define SMCCC_ARCH_WORKAROUND_1_ID	0x80008000
@@ -224,6 +226,7 @@ enum avcpu_hyp_exit_reason {
 	HYP_EXIT_IRQ = 0x100,		/* a host interrupt: the host takes it, then re-enters */
 	HYP_EXIT_WFI,			/* WFI (PC already past it) */
 	HYP_EXIT_WFE,			/* WFE (PC already past it): the host yields */
+	HYP_EXIT_HOST_SERROR,		/* EL2-internal: an uncontainable SError, run fails EFAULT */
 	/*
 	 * Others are the uapi's AVCPU_EXIT_* values, decoded at EL2. HYPERCALL covers SMCs
 	 * too (hypercall.smc set, PC already past the SMC); SYSREG is an MSR/MRS left to
