@@ -7,6 +7,7 @@
  *   stub_contract  exercises the hyp-stub calls the kernel may make while avcpu owns EL2
  *   flush_fault    0, or pretend TLB flushes fail: 1 on the calling CPU, 2 on every CPU
  *   leaked_pages   pages kept allocated for good because no CPU could flush the TLB
+ *   mitigations    per CPU: what EL2 does on guest exit there, and why (mitigations.c)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,6 +20,7 @@
 #include "avcpu.h"
 #include "el2.h"
 #include "hyp_call.h"
+#include "mitigations.h"
 
 static struct dentry *avcpu_debugfs_dir;
 
@@ -149,6 +151,14 @@ static int avcpu_flush_fault_set(void *data, u64 val)
 }
 DEFINE_DEBUGFS_ATTRIBUTE(avcpu_flush_fault_fops, avcpu_flush_fault_get, avcpu_flush_fault_set,
 			 "%llu\n");
+static int avcpu_mitigations_file_show(struct seq_file *m, void *unused)
+{
+	cpus_read_lock();
+	avcpu_mitigations_show(m);
+	cpus_read_unlock();
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(avcpu_mitigations_file);
 
 int avcpu_debugfs_init(void)
 {
@@ -161,6 +171,8 @@ int avcpu_debugfs_init(void)
 				   &avcpu_flush_fault_fops);
 	debugfs_create_file_unsafe("leaked_pages", 0400, avcpu_debugfs_dir, NULL,
 				   &avcpu_leaked_fops);
+	debugfs_create_file("mitigations", 0400, avcpu_debugfs_dir, NULL,
+			    &avcpu_mitigations_file_fops);
 	return 0;
 }
 

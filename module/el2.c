@@ -14,11 +14,13 @@
 #include <linux/printk.h>
 #include <linux/reboot.h>
 #include <linux/smp.h>
+#include <linux/suspend.h>
 #include <asm/virt.h>
 
 #include "avcpu.h"
 #include "el2.h"
 #include "hyp_call.h"
+#include "mitigations.h"
 #include "vm.h"
 
 struct avcpu_hyp avcpu_hyp;
@@ -78,14 +80,23 @@ int avcpu_el2_release_here(void)
 	return 0;
 }
 
-/* cpuhp callbacks run on the CPU concerned, at CPUHP_AP_ONLINE_DYN. */
+/*
+ * cpuhp callbacks run on the CPU concerned, at CPUHP_AP_ONLINE_DYN. What EL2 must do on
+ * guest exit is chosen for this CPU (its MIDR, ID registers, firmware) before EL2 is taken.
+ */
 static int avcpu_cpu_online(unsigned int cpu)
 {
+	struct avcpu_hyp_percpu *data = per_cpu_ptr(avcpu_hyp.cpu, cpu)->data;
+	u64 mitigations;
 	int ret = 0;
 
 	preempt_disable();
 	if (!READ_ONCE(avcpu_el2_handed_back)) {
-		ret = avcpu_el2_install_here();
+		ret = avcpu_mitigations_choose(&mitigations);
+		if (!ret)
+			WRITE_ONCE(data->mitigations, mitigations);
+		if (!ret)
+			ret = avcpu_el2_install_here();
 		if (!ret)
 			this_cpu_write(avcpu_el2_wanted, true);
 	}
@@ -137,6 +148,38 @@ static struct notifier_block avcpu_reboot_nb = {
 	.notifier_call = avcpu_reboot_notify,
 };
 
+static void avcpu_reinstall_cpu(void *unused)
+{
+	this_cpu_write(avcpu_el2_wanted, !avcpu_el2_install_here());
+}
+
+/*
+ * Restoring a hibernation image: the kernel doing the restore asks the hyp stub
+ * (HVC_SET_VECTORS) to run its copy loop at EL2 while the image overwrites memory, avcpu's
+ * EL2 pages among it. avcpu refuses HVC_SET_VECTORS, so hand EL2 back to the stub on every
+ * CPU first. A restore that fails leaves this kernel running: take EL2 again.
+ */
+static int avcpu_pm_notify(struct notifier_block *nb, unsigned long action, void *data)
+{
+	switch (action) {
+	case PM_RESTORE_PREPARE:
+		WRITE_ONCE(avcpu_el2_handed_back, true);
+		on_each_cpu(avcpu_release_cpu, NULL, 1);
+		pr_info("EL2 handed back to the hyp stub for a hibernation restore\n");
+		break;
+	case PM_POST_RESTORE:
+		WRITE_ONCE(avcpu_el2_handed_back, false);
+		on_each_cpu(avcpu_reinstall_cpu, NULL, 1);
+		pr_info("hibernation restore failed: EL2 taken again\n");
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block avcpu_pm_nb = {
+	.notifier_call = avcpu_pm_notify,
+};
+
 int avcpu_el2_init(void)
 {
 	int ret;
@@ -155,16 +198,21 @@ int avcpu_el2_init(void)
 	ret = register_reboot_notifier(&avcpu_reboot_nb);
 	if (ret)
 		goto err_pm;
+	ret = register_pm_notifier(&avcpu_pm_nb);
+	if (ret)
+		goto err_reboot;
 	/* Installs on every online CPU now; on failure undoes the ones that succeeded. */
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "avcpu:online", avcpu_cpu_online,
 				avcpu_cpu_offline);
 	if (ret < 0)
-		goto err_reboot;
+		goto err_hibernate;
 	avcpu_cpuhp_state = ret;
 	pr_info("EL2 taken on %u CPUs (EL2 image %llu bytes, %lu page-table pages)\n",
 		num_online_cpus(), avcpu_hyp.hdr.end, avcpu_hyp.pgt.tables);
 	return 0;
 
+err_hibernate:
+	unregister_pm_notifier(&avcpu_pm_nb);
 err_reboot:
 	unregister_reboot_notifier(&avcpu_reboot_nb);
 err_pm:
@@ -178,6 +226,7 @@ void avcpu_el2_exit(void)
 {
 	long held;
 
+	unregister_pm_notifier(&avcpu_pm_nb);
 	unregister_reboot_notifier(&avcpu_reboot_nb);
 	cpu_pm_unregister_notifier(&avcpu_cpu_pm_nb);
 	cpuhp_remove_state(avcpu_cpuhp_state);

@@ -10,6 +10,7 @@
 #include "avcpu.h"
 #include "el2.h"
 #include "gic_host.h"
+#include "mitigations.h"
 #include "hyp/include/hyp_image.h"
 
 static int avcpu_check_image(void)
@@ -52,12 +53,14 @@ static int __init avcpu_init(void)
 		avcpu_el2_exit();
 		return ret;
 	}
+	avcpu_mitigations_loaded(true);
 	return 0;
 }
 
 static void __exit avcpu_exit(void)
 {
 	avcpu_dev_exit();
+	avcpu_mitigations_loaded(false);
 	avcpu_debugfs_exit();
 	avcpu_gic_host_exit();
 	avcpu_el2_exit();

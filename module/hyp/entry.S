@@ -344,6 +344,51 @@ __guest_enter:
 	isb
 
 /*
+ * Branch-predictor hygiene on guest exit (Documentation/el2.rst, "Mitigations"). A guest
+ * may have trained the branch history and branch targets that EL2's and the host's
+ * indirect branches consume: before the first of them (guest_exit's ret), apply what this
+ * CPU needs, as the module chose it from MIDR_EL1, the ID registers and the firmware
+ * (HYP_MIT_* in this CPU's data). Every guest register is saved already, so x2..x17 and x19
+ * are free (x19 is reloaded from the stack by guest_exit); x0, the exit kind, is kept.
+ *
+ * - Arm's Spectre-BHB loop: k taken branches overwrite the history, then DSB NSH; ISB so
+ *   nothing after it runs speculatively under the old history.
+ * - CLRBHB (HINT #22 when ID_AA64ISAR2_EL1.CLRBHB is 1), then ISB.
+ * - SMCCC_ARCH_WORKAROUND_3 (history and predictors) or _1 (predictors) at EL3.
+ */
+.macro	exit_mitigations
+	/*
+	 * Error synchronization (FEAT_RAS ESB, a NOP without it): with PSTATE.A masked, as
+	 * exception entry left it, an SError still pending from the guest is deferred into
+	 * DISR_EL1, which vcpu_run reads, instead of reaching the host after the return.
+	 */
+	hint	#16				// ESB
+	mrs	x2, tpidr_el2
+	ldr	x3, [x2, #HYP_PCPU_MITIGATIONS]
+	ands	x4, x3, #HYP_MIT_BHB_LOOP_MASK
+	b.eq	2f
+1:	b	. + 4
+	subs	x4, x4, #1
+	b.ne	1b
+	dsb	nsh
+	isb
+2:	tbz	x3, #HYP_MIT_CLRBHB_BIT, 3f
+	hint	#22				// CLRBHB
+	isb
+3:	mov	x19, x0
+	tbz	x3, #HYP_MIT_FW_WA3_BIT, 4f
+	mov	w0, #SMCCC_ARCH_WORKAROUND_3_ID & 0xffff
+	movk	w0, #SMCCC_ARCH_WORKAROUND_3_ID >> 16, lsl #16
+	smc	#0
+	b	5f
+4:	tbz	x3, #HYP_MIT_FW_WA1_BIT, 5f
+	mov	w0, #SMCCC_ARCH_WORKAROUND_1_ID & 0xffff
+	movk	w0, #SMCCC_ARCH_WORKAROUND_1_ID >> 16, lsl #16
+	smc	#0
+5:	mov	x0, x19
+.endm
+
+/*
  * Leaving the guest: x0 = the GUEST_EXIT_* kind, x1 = the vCPU context, the guest's x0/x1
  * on the EL2 stack. Saves the guest's registers, clears the running mark, and returns from
  * __guest_enter on EL2's own stack.
@@ -366,6 +411,13 @@ guest_exit:
 	str	x30, [x1, #VCPU_CTX_X30]
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x1, #VCPU_CTX_X0]
+	exit_mitigations
+	/*
+	 * Error synchronization (FEAT_RAS ESB, a NOP without it): with PSTATE.A masked, as
+	 * exception entry left it, an SError still pending from the guest is deferred into
+	 * DISR_EL1, which vcpu_run reads, instead of reaching the host after the return.
+	 */
+	hint	#16				// ESB
 	mrs	x2, tpidr_el2
 	str	xzr, [x2, #HYP_PCPU_GUEST_CTX]
 	ldr	x3, [x2, #HYP_PCPU_EL2_SP]

@@ -5,6 +5,7 @@
 #include "guest_exit.h"
 #include "host_call.h"
 #include "percpu.h"
+#include "serror_exit.h"
 #include "sysreg.h"
 #include "vgic_sr.h"
 
@@ -292,8 +293,7 @@ avcpu_exit_action handle_exit(avcpu_vcpu_ctx &ctx, uint64_t kind)
 		ctx.exit.reason = HYP_EXIT_IRQ;
 		return AVCPU_ACTION_HOST;
 	case GUEST_EXIT_SERROR:
-		decode_unhandled(ctx, esr, 0, 0);
-		return AVCPU_ACTION_HOST;
+		return handle_serror(ctx, esr);
 	default:
 		break;
 	}
@@ -345,18 +345,95 @@ avcpu_exit_action handle_exit(avcpu_vcpu_ctx &ctx, uint64_t kind)
 	}
 }
 
+// Speculative-AT errata (Cortex-A55 #1530923, A57 #1319537, A72 #1319367, A76 #1165522): an
+// AT instruction executed speculatively at EL2 while the EL1 translation regime and stage 2
+// belong to different worlds can leave a TLB entry built from one world's stage-1 tables
+// tagged with the other's VMID. The workaround: while they are switched, EL1 stage-1 walks
+// are impossible: SCTLR_EL1.M set (stage 1 on, so that the EPD bits apply) and TCR_EL1.EPD0
+// and EPD1 set (a TTBR0_EL1/TTBR1_EL1 walk faults instead of filling the TLB); stage 2 is
+// switched first, the EL1 registers after it, SCTLR_EL1 and TCR_EL1 last.
+constexpr uint64_t tcr_epd0 = 1ULL << 7;  // TCR_EL1.EPD0 (Arm ARM D19.2 TCR_EL1)
+constexpr uint64_t tcr_epd1 = 1ULL << 23; // TCR_EL1.EPD1
+constexpr uint64_t sctlr_m = 1ULL << 0;	  // SCTLR_EL1.M (Arm ARM D19.2 SCTLR_EL1)
+
+bool speculative_at_fence()
+{
+	return this_cpu().mitigations & HYP_MIT_SPEC_AT;
+}
+
+// From here on no EL1 stage-1 walk, whatever the other EL1 registers say.
+void fence_el1_walks()
+{
+	write_sysreg(read_sysreg(tcr_el1) | tcr_epd0 | tcr_epd1, tcr_el1);
+	isb();
+	write_sysreg(read_sysreg(sctlr_el1) | sctlr_m, sctlr_el1);
+	isb();
+}
+
+// Loads an EL1 context while walks stay fenced, then its own SCTLR_EL1 and, last, TCR_EL1.
+void restore_el1_fenced(const __u64 *s)
+{
+	__u64 fenced[VSYS_NR];
+
+	for (unsigned i = 0; i < VSYS_NR; i++)
+		fenced[i] = s[i];
+	fenced[VSYS_TCR] |= tcr_epd0 | tcr_epd1;
+	fenced[VSYS_SCTLR] |= sctlr_m;
+	restore_el1(fenced);
+	isb();
+	write_sysreg(s[VSYS_SCTLR], sctlr_el1);
+	isb();
+	write_sysreg(s[VSYS_TCR], tcr_el1);
+	isb();
+}
+
+// The guest's stage 2 and EL1 context, in the order the CPU needs.
+void enter_guest_context(const avcpu_vcpu_ctx &ctx, const El2Controls &host, bool fence)
+{
+	if (!fence) {
+		restore_el1(ctx.sys);
+		load_guest_el2(ctx, host);
+		return;
+	}
+	fence_el1_walks();
+	load_guest_el2(ctx, host); // stage 2 live (ends with an ISB)
+	restore_el1_fenced(ctx.sys);
+}
+
+// Back to the host's stage 2 (VMID 0, HCR_EL2.VM clear) and EL1 context.
+void enter_host_context(const __u64 *host_el1, const El2Controls &host, bool hcrx, bool fence)
+{
+	if (fence)
+		fence_el1_walks();
+	restore_el2(host, hcrx); // ends with an ISB
+	if (fence)
+		restore_el1_fenced(host_el1);
+	else
+		restore_el1(host_el1);
+}
+
 } // namespace
 
 // Every TLB entry of one VM (its VMID is in the VTTBR value), on every CPU.
 CallResult flush_vmid(uint64_t vttbr)
 {
 	uint64_t host_vttbr = read_sysreg(vttbr_el2);
+	uint64_t host_tcr = read_sysreg(tcr_el1);
+	bool fence = speculative_at_fence();
 
+	// The host's EL1 regime under the VM's VMID: no walk may fill the TLB meanwhile.
+	if (fence)
+		fence_el1_walks();
 	write_sysreg(vttbr, vttbr_el2);
 	isb();
 	asm volatile("dsb ishst\n tlbi vmalls12e1is\n dsb ish\n isb" : : : "memory");
 	write_sysreg(host_vttbr, vttbr_el2);
 	isb();
+	if (fence) {
+		// SCTLR_EL1.M was set already: the host runs with it.
+		write_sysreg(host_tcr, tcr_el1);
+		isb();
+	}
 	return {AVCPU_HYP_OK};
 }
 
@@ -375,6 +452,16 @@ CallResult vcpu_run(uint64_t ctx_pa)
 	if (ctx.magic != VCPU_CTX_MAGIC || !guest_pstate_valid(ctx.pstate))
 		return {AVCPU_HYP_EINVAL};
 	bool hcrx = cpu_has_hcrx();
+	bool fence = speculative_at_fence();
+	constexpr uint64_t isr_a = 1ULL << 8; // ISR_EL1.A: a physical SError is pending
+
+	// The host's own SError, pending before any guest state is loaded: return so that the
+	// host takes it at EL1 (its PSTATE.A is clear) instead of it becoming a guest exit.
+	if (read_sysreg(isr_el1) & isr_a) {
+		ctx.exit = {};
+		ctx.exit.reason = HYP_EXIT_IRQ;
+		return {AVCPU_HYP_OK, ctx.exit.reason};
+	}
 
 	__u64 host_el1[VSYS_NR];
 	El2Controls host_el2;
@@ -383,8 +470,7 @@ CallResult vcpu_run(uint64_t ctx_pa)
 	this_cpu().run_active = 1;
 	save_el1(host_el1);
 	save_el2(host_el2, hcrx);
-	restore_el1(ctx.sys);
-	load_guest_el2(ctx, host_el2);
+	enter_guest_context(ctx, host_el2, fence);
 
 	// Completions after the guest's EL1 state is live: injecting needs it.
 	switch (ctx.complete) {
@@ -419,17 +505,27 @@ CallResult vcpu_run(uint64_t ctx_pa)
 		ctx.pc = ElrEl2::read();
 		ctx.pstate = SpsrEl2::read();
 		ctx.sp_el0 = read_sysreg(sp_el0);
+		avcpu_exit_action serror_action;
+		if (take_deferred_serror(ctx, serror_action))
+			break;
 		if (handle_exit(ctx, kind) != AVCPU_ACTION_RESUME)
 			break;
 	}
+	// A virtual SError the guest has not taken yet stays pending for its next run.
+	ctx.hcr = (ctx.hcr & ~hcr_vse) | (read_sysreg(hcr_el2) & hcr_vse);
 
 	vgic_exit(ctx.gic, ctx.flags & VCPU_FLAG_VGIC);
 	save_el1(ctx.sys);
 	// The guest's virtual timer must not fire at the host, which has no handler for it.
 	write_sysreg(0, cntv_ctl_el0);
-	restore_el2(host_el2, hcrx);
-	restore_el1(host_el1);
+	enter_host_context(host_el1, host_el2, hcrx, fence);
 	this_cpu().run_active = 0;
+	if (ctx.exit.reason == HYP_EXIT_HOST_SERROR) {
+		// Not the guest's to see, nor its VMM's: the host gets it as an EL2 report
+		// (ESR with EC 0x2f, SError), the run fails.
+		constexpr uint64_t esr_ec_serror = 0x2fULL << 26;
+		return {AVCPU_HYP_EFAULT, esr_ec_serror | ctx.exit.esr, ctx.pc, 0};
+	}
 	return {AVCPU_HYP_OK, ctx.exit.reason};
 }
 

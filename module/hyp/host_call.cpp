@@ -78,7 +78,10 @@ void handle_stub_call(HostFrame &frame)
 	case HVC_STUB_HCALL_NR:
 		frame.x[0] = AVCPU_HYP_OWNER_MAGIC;
 		break;
-	case HVC_SET_VECTORS:  // someone else wants EL2: refuse, as the stub does for KVM calls
+	// Someone else wants EL2: refuse, as the stub does for KVM calls. A hibernation restore
+	// (the one legitimate caller while avcpu is loaded) is preceded by el2.c's PM notifier,
+	// which hands EL2 back to the stub on every CPU first.
+	case HVC_SET_VECTORS:
 	case HVC_FINALISE_EL2: // boot-time only
 	default:
 		frame.x[0] = HVC_STUB_ERR;

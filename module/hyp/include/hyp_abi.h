@@ -71,7 +71,30 @@
 #define HYP_PCPU_GUEST_CTX	88	/* non-zero while a guest runs: its avcpu_vcpu_ctx */
 #define HYP_PCPU_EL2_SP		96	/* EL2's stack while a guest runs */
 #define HYP_PCPU_RUN_ACTIVE	104	/* guest state loaded: faults must not reach the host */
-#define HYP_PCPU_SIZE		112
+#define HYP_PCPU_MITIGATIONS	112	/* HYP_MIT_* bits: chosen at EL1 for this CPU */
+#define HYP_PCPU_SIZE		120
+
+/*
+ * What EL2 does on this CPU when a guest exits or is switched (avcpu_hyp_percpu.mitigations),
+ * chosen at EL1 from the CPU's MIDR, ID registers and firmware (module/mitigations.c,
+ * Documentation/el2.rst "Mitigations"). Bits [7:0]: k, the iterations of Arm's branch-history
+ * clearing loop (Spectre-BHB whitepaper), 0 for none.
+ */
+#define HYP_MIT_BHB_LOOP_MASK	0xff
+#define HYP_MIT_CLRBHB_BIT	8	/* CLRBHB; ISB (ID_AA64ISAR2_EL1.CLRBHB) */
+#define HYP_MIT_FW_WA3_BIT	9	/* SMC SMCCC_ARCH_WORKAROUND_3 (branch history, and v2) */
+#define HYP_MIT_FW_WA1_BIT	10	/* SMC SMCCC_ARCH_WORKAROUND_1 (branch predictor, v2) */
+#define HYP_MIT_SPEC_AT_BIT	11	/* speculative-AT errata: fenced EL1 switch order */
+#define HYP_MIT_RAS_BIT		12	/* FEAT_RAS: ESB at exit defers SErrors into DISR_EL1 */
+#define HYP_MIT_CLRBHB		(1 << HYP_MIT_CLRBHB_BIT)
+#define HYP_MIT_FW_WA3		(1 << HYP_MIT_FW_WA3_BIT)
+#define HYP_MIT_FW_WA1		(1 << HYP_MIT_FW_WA1_BIT)
+#define HYP_MIT_SPEC_AT		(1 << HYP_MIT_SPEC_AT_BIT)
+#define HYP_MIT_RAS		(1 << HYP_MIT_RAS_BIT)
+
+/* SMCCC function IDs of the Arm architecture calls (Arm DEN 0028, "Arm Architecture Calls"). */
+#define SMCCC_ARCH_WORKAROUND_1_ID	0x80008000
+#define SMCCC_ARCH_WORKAROUND_3_ID	0x80003fff
 
 /*
  * struct avcpu_vcpu_ctx, field by field: the module (kernel C), the EL2 image (C++) and the
@@ -154,6 +177,7 @@ struct avcpu_hyp_percpu {
 	__u64 guest_ctx;
 	__u64 el2_sp;
 	__u64 run_active;
+	__u64 mitigations;	/* HYP_MIT_*: written at EL1 before EL2 is taken on this CPU */
 };
 
 #define HYP_CHECK_OFFSET(type, field, value) \
@@ -182,6 +206,7 @@ HYP_CHECK_OFFSET(avcpu_hyp_percpu, host_calls, HYP_PCPU_HOST_CALLS);
 HYP_CHECK_OFFSET(avcpu_hyp_percpu, guest_ctx, HYP_PCPU_GUEST_CTX);
 HYP_CHECK_OFFSET(avcpu_hyp_percpu, el2_sp, HYP_PCPU_EL2_SP);
 HYP_CHECK_OFFSET(avcpu_hyp_percpu, run_active, HYP_PCPU_RUN_ACTIVE);
+HYP_CHECK_OFFSET(avcpu_hyp_percpu, mitigations, HYP_PCPU_MITIGATIONS);
 static_assert(sizeof(struct avcpu_hyp_percpu) == HYP_PCPU_SIZE, "avcpu_hyp_percpu size");
 
 /* The EL1 system registers switched between host and guest, by index. */
@@ -210,6 +235,7 @@ enum avcpu_hyp_exit_reason {
 	HYP_EXIT_IRQ = 0x100,		/* a host interrupt: the host takes it, then re-enters */
 	HYP_EXIT_WFI,			/* WFI (PC already past it) */
 	HYP_EXIT_WFE,			/* WFE (PC already past it): the host yields */
+	HYP_EXIT_HOST_SERROR,		/* EL2-internal: an uncontainable SError, run fails EFAULT */
 	/*
 	 * Others are the uapi's AVCPU_EXIT_* values, decoded at EL2. HYPERCALL covers SMCs
 	 * too (hypercall.smc set, PC already past the SMC); SYSREG is an MSR/MRS left to
