@@ -17,6 +17,8 @@
 #include <linux/uaccess.h>
 #include <linux/version.h>
 #include <linux/vtime.h>
+
+#include <asm/esr.h>
 #include <asm/neon.h>
 
 #include <uapi/linux/avcpu.h>
@@ -225,6 +227,14 @@ static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
 			break;
 		}
 		if ((long)res.a0 == AVCPU_HYP_EFAULT) {
+			/*
+			 * EL2 fails a run with an SError syndrome only for an uncontainable
+			 * error (serror.h): the machine's state cannot be trusted, and the
+			 * kernel's own answer to one is to panic (arm64_serror_panic()).
+			 */
+			if (ESR_ELx_EC(res.a1) == ESR_ELx_EC_SERROR)
+				panic("avcpu: uncontainable SError during a guest run: ESR %#lx\n",
+				      res.a1);
 			pr_err("vCPU %u: EL2 took an exception: ESR %#lx ELR %#lx FAR %#lx\n",
 			       vcpu->id, res.a1, res.a2, res.a3);
 			ret = -EFAULT;
