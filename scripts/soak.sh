@@ -8,13 +8,15 @@
 # avcpu-fuzz's two campaigns, a boot each, with fresh seeds. A finding, a failed test, a
 # kernel splat or a hang fails the run (exit status 1). Logs go to build/soak/, and a table
 # of runs, exits, findings and kernel splats per kernel and part to build/soak/summary.txt.
+# SOAK_TESTS (comma-separated) replaces the stress boot's list of test binaries;
+# SOAK_KERNELS= (empty) runs the host fuzzers only; SOAK_CPU picks the QEMU CPU (max).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${AVCPU_BUILD:-$top/build}
 minutes=${SOAK_MINUTES:-30}
-kernels=${SOAK_KERNELS:-6.1 6.12}
+kernels=${SOAK_KERNELS-6.1 6.12} # empty: the host fuzzers only
 cpu=${SOAK_CPU:-max}
-stress_tests=avcpu_module_test,avcpu_el2_test,avcpu_vm_test,avcpu_vgic_irq_test,avcpu_run_test,avcpu_linux_test
+stress_tests=${SOAK_TESTS:-avcpu_module_test,avcpu_el2_test,avcpu_vm_test,avcpu_vgic_irq_test,avcpu_run_test,avcpu_linux_test}
 host_fuzzers="exit-decode-fuzzer loader-fuzzer vgic-fuzzer"
 boot_overhead=40 # seconds a fuzz boot spends outside avcpu-fuzz (initramfs, boot, unload)
 out=$build/soak
@@ -27,7 +29,7 @@ start=$(date +%s)
 total=$((minutes * 60))
 nk=$(echo "$kernels" | wc -w)
 host_budget=$((total / 10))
-kernel_budget=$(((total - host_budget) / nk))
+kernel_budget=$(((total - host_budget) / (nk ? nk : 1)))
 
 seed() { od -An -N4 -tu4 /dev/urandom | tr -d ' '; }
 row() { # kernel part seconds runs exits findings splats verdict
@@ -42,7 +44,7 @@ splats() {
 		splat = "(Oops|BUG:|WARNING:|Internal error|Kernel panic|Unable to handle kernel|" \
 			"possible circular locking|possible recursive locking|INFO: lockdep|" \
 			"inconsistent lock state|rcu: INFO|detected stalls|blocked for more than|" \
-			"Call trace:|UBSAN:|KASAN:|kernel BUG)"
+			"UBSAN:|KASAN:|kernel BUG)" # not "Call trace:": it follows one of these
 	}
 	/^avcpu-guest: dmesg begin/ { in_dmesg = 1; seen = 1; next }
 	/^avcpu-guest: dmesg end/ { in_dmesg = 0; next }
