@@ -99,6 +99,12 @@ bench: all
 fuzz: all
 	@bash scripts/fuzz.sh
 
+# The long runs make test samples: SOAK_MINUTES (30) of host fuzzers, then per kernel the
+# SMP and lifecycle stress in soak mode and avcpu-fuzz with fresh seeds (build/soak/summary.txt).
+.PHONY: soak
+soak: all
+	@bash scripts/soak.sh
+
 # checkpatch on the module, clang-format on the C++, the documentation with -W.
 lint: $(SETUP_STAMP)
 	@bash scripts/lint.sh

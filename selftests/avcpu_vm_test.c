@@ -18,6 +18,7 @@
 #include "kselftest_harness.h"
 #include "avcpu_test_util.h"
 #include "avcpu_harness_util.h"
+#include "avcpu_soak.h"
 #include "avcpu_vm_guest.h"
 #include "avcpu_vm_util.h"
 
@@ -565,10 +566,15 @@ FIXTURE_TEARDOWN(soak)
 {
 }
 
-TEST_F_TIMEOUT(soak, two_vms_two_vcpus_migrating_60s, 300)
+/*
+ * Two VMs of two vCPUs each, every vCPU thread moving between host CPUs every 50 exits,
+ * each guest checking its registers after every exit: 10 s in make test, 60 s in soak
+ * mode (avcpu_soak.h), AVCPU_SOAK_SECONDS if set.
+ */
+TEST_F_TIMEOUT(soak, two_vms_two_vcpus_migrating, 300)
 {
 	const char *env = getenv("AVCPU_SOAK_SECONDS");
-	double seconds = env ? atof(env) : 60;
+	double seconds = env ? atof(env) : avcpu_soak_pick(10, 60);
 	struct test_vm vms[2];
 	struct soak_vcpu s[4];
 	pthread_t th[4];
@@ -592,6 +598,7 @@ TEST_F_TIMEOUT(soak, two_vms_two_vcpus_migrating_60s, 300)
 					   .seconds = seconds };
 		ASSERT_EQ(0, pthread_create(&th[i], NULL, soak_thread, &s[i]));
 	}
+	TH_LOG("%.0f s, 4 vCPUs", seconds);
 	for (i = 0; i < 4; i++) {
 		pthread_join(th[i], NULL);
 		TH_LOG("VM %d vCPU %d: %llu exits", i / 2, i % 2, (unsigned long long)s[i].exits);

@@ -66,6 +66,24 @@ using Deadline = std::chrono::steady_clock::time_point;
 Report fuzz_ioctls(uint64_t seed, uint64_t operations, Deadline deadline);
 Report fuzz_guests(uint64_t seed, uint64_t programs, Deadline deadline);
 
+// Where a guest campaign VM's vGIC sits, and its redistributor frames (one per vCPU id).
+struct GicLayout {
+	uint64_t dist;
+	uint64_t redist;
+	uint64_t frames;
+};
+// The longest gadget gic_gadget() writes, in instructions.
+constexpr size_t max_gadget = 8;
+// Writes into w[0..room) an instruction sequence that reaches the vGIC or the timers
+// (guest_gic.cpp); returns its length, 0 when room is short.
+size_t gic_gadget(Rng &rng, uint32_t *w, size_t room, const GicLayout &gic);
+// The longest prologue gic_prologue() writes, in instructions.
+constexpr size_t max_gic_prologue = 80;
+// Writes into w what makes interrupts reach vCPU vcpu: both groups, its SGIs and PPIs and
+// 64 SPIs enabled in Group 1, ICC_PMR_EL1 open, ICC_IGRPEN1_EL1 on, the virtual (and
+// sometimes the physical) timer due soon, PSTATE.I clear. Returns its length.
+size_t gic_prologue(Rng &rng, uint32_t *w, const GicLayout &gic, unsigned vcpu);
+
 // RUN with a kick after `ms` milliseconds (SIGALRM): returns the ioctl's
 // result and errno, and how long it took.
 struct RunResult {

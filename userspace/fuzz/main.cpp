@@ -73,7 +73,8 @@ void usage(FILE *f)
 	std::fprintf(f, "usage: avcpu-fuzz [--seed N] [--ioctls N] [--guests N] [--seconds S]\n"
 			"  --ioctls N   random ioctl operations (default 20000; 0: none)\n"
 			"  --guests N   random guest programs (default 200; 0: none)\n"
-			"  --seconds S  a time budget for each campaign instead of counts\n"
+			"  --seconds S  a time budget for each campaign instead of counts (a\n"
+			"               campaign given a count of 0 still runs none)\n"
 			"  --seed N     PRNG seed (default: from the clock; printed)\n");
 }
 } // namespace
@@ -83,6 +84,7 @@ int main(int argc, char **argv)
 	uint64_t seed = uint64_t(std::chrono::steady_clock::now().time_since_epoch().count());
 	uint64_t ioctls = 20000, guests = 200;
 	double seconds = 0;
+	bool no_ioctls = false, no_guests = false;
 	for (int i = 1; i < argc; i++) {
 		std::string a = argv[i];
 		if (a == "-h" || a == "--help") {
@@ -97,11 +99,13 @@ int main(int argc, char **argv)
 		const char *v = argv[++i];
 		if (a == "--seed")
 			seed = std::strtoull(v, &end, 0);
-		else if (a == "--ioctls")
+		else if (a == "--ioctls") {
 			ioctls = std::strtoull(v, &end, 0);
-		else if (a == "--guests")
+			no_ioctls = ioctls == 0;
+		} else if (a == "--guests") {
 			guests = std::strtoull(v, &end, 0);
-		else if (a == "--seconds")
+			no_guests = guests == 0;
+		} else if (a == "--seconds")
 			seconds = std::strtod(v, &end);
 		else
 			end = nullptr;
@@ -120,13 +124,13 @@ int main(int argc, char **argv)
 		std::chrono::duration<double>(seconds > 0 ? seconds : 1e6));
 	uint64_t failures = 0;
 	auto start = std::chrono::steady_clock::now();
-	// A count of 0 skips a campaign, unless --seconds gives it a time budget.
-	if (ioctls || seconds > 0) {
+	// A count of 0 skips a campaign; --seconds gives the others a time budget.
+	if (ioctls || (seconds > 0 && !no_ioctls)) {
 		auto r = fuzz::fuzz_ioctls(seed, ioctls, start + budget);
 		r.print("ioctl", seconds_since(start));
 		failures += r.failures;
 	}
-	if (guests || seconds > 0) {
+	if (guests || (seconds > 0 && !no_guests)) {
 		auto mid = std::chrono::steady_clock::now();
 		auto r = fuzz::fuzz_guests(seed ^ 0x9e3779b97f4a7c15ULL, guests, mid + budget);
 		r.print("guest", seconds_since(mid));
