@@ -247,13 +247,9 @@ private:
 		case 5:
 			vgic_create(r, vm);
 			break;
-		case 6: {
-			avcpu_vgic_irq q{};
-			q.intid = uint32_t(rng_.chance(80) ? rng_.below(140) : rng_.edgy());
-			q.vcpu = uint32_t(rng_.chance(80) ? rng_.below(6) : rng_.edgy());
-			check(r, "GET_VGIC_IRQ", ioctl(vm.fd, AVCPU_GET_VGIC_IRQ, &q));
+		case 6:
+			vgic_irq(r, vm);
 			break;
-		}
 		case 0: {
 			avcpu_vm_config c{};
 			c.flags = rng_.chance(70) ? rng_.below(4) : rng_.edgy();
@@ -289,6 +285,10 @@ private:
 			break;
 		}
 		case 3: {
+			if (rng_.chance(5)) { // a pointer to nothing, to read-only or kernel memory
+				check(r, "IRQ_LINE", ioctl(vm.fd, AVCPU_IRQ_LINE, user_pointer(8)));
+				break;
+			}
 			avcpu_irq_level l{};
 			// CPU lines, SPIs and PPIs of a plausible shape, or anything at all.
 			l.irq = rng_.chance(80) ? AVCPU_IRQ(rng_.below(3), rng_.below(6),
@@ -319,7 +319,34 @@ private:
 		c.nr_redists = uint32_t(sane ? 1 + rng_.below(8) : rng_.edgy());
 		if (rng_.chance(5))
 			c.reserved[rng_.below(4)] = rng_.edgy();
-		check(r, "CREATE_VGIC", ioctl(vm.fd, AVCPU_CREATE_VGIC, &c));
+		void *arg = &c;
+		if (rng_.chance(5))
+			arg = reinterpret_cast<void *>(user_pointer(sizeof(c)));
+		check(r, "CREATE_VGIC", ioctl(vm.fd, AVCPU_CREATE_VGIC, arg));
+	}
+
+	// AVCPU_GET_VGIC_IRQ of any INTID and vCPU; what it reports must be well-formed: flags
+	// 0 or 1, a priority with the 5 bits the vGIC keeps, a target that is none or a
+	// vCPU id a VM can have.
+	void vgic_irq(Report &r, Vm &vm)
+	{
+		avcpu_vgic_irq q{};
+		q.intid = uint32_t(rng_.chance(80) ? rng_.below(140) : rng_.edgy());
+		q.vcpu = uint32_t(rng_.chance(80) ? rng_.below(6) : rng_.edgy());
+		if (rng_.chance(5)) {
+			check(r, "GET_VGIC_IRQ",
+			      ioctl(vm.fd, AVCPU_GET_VGIC_IRQ, user_pointer(sizeof(q))));
+			return;
+		}
+		if (check(r, "GET_VGIC_IRQ", ioctl(vm.fd, AVCPU_GET_VGIC_IRQ, &q)) < 0)
+			return;
+		for (uint8_t flag : {q.enabled, q.pending, q.active, q.level, q.edge, q.group})
+			if (flag > 1)
+				r.fail("GET_VGIC_IRQ: a flag reads " + std::to_string(flag));
+		if (q.priority & 7)
+			r.fail("GET_VGIC_IRQ: priority " + std::to_string(q.priority));
+		if (q.target != ~0U && q.target >= 64) // AVCPU_CAP_MAX_VCPUS
+			r.fail("GET_VGIC_IRQ: target " + std::to_string(q.target));
 	}
 
 	void regs(Report &r, Vcpu &v)
