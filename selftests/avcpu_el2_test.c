@@ -327,19 +327,12 @@ TEST_F_TIMEOUT(el2, hotplug_each_secondary_20_times, 600)
 	EXPECT_EQ(0, check_every_cpu_owned(_metadata));
 }
 
-/* The first CPU's "CPU implementer" and "CPU part" (QEMU's CPUs are uniform). */
+/* Whether the first CPU is this implementer's part (QEMU's CPUs are uniform). */
 static bool cpu_is(long long implementer, long long part)
 {
-	static char info[65536];
-	const char *p, *q;
+	long long i, p;
 
-	if (avcpu_read_file("/proc/cpuinfo", info, sizeof(info)) <= 0)
-		return false;
-	p = strstr(info, "CPU implementer");
-	q = strstr(info, "CPU part");
-	if (!p || !q || !(p = strchr(p, ':')) || !(q = strchr(q, ':')))
-		return false;
-	return strtoll(p + 1, NULL, 0) == implementer && strtoll(q + 1, NULL, 0) == part;
+	return cpu_model(&i, &p) && i == implementer && p == part;
 }
 
 /*

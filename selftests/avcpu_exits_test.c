@@ -39,15 +39,7 @@ FIXTURE(exits) {
 
 FIXTURE_SETUP(exits)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	if (!avcpu_module_path() && !avcpu_module_loaded())
-		SKIP(return, "avcpu.ko not found (set AVCPU_MODULE)");
-	if (!test_avcpu_available())
-		SKIP(return, "avcpu cannot run guests here (refused to load?)");
-	ASSERT_EQ(0, test_vm_create(&self->t));
-	/* No SA_RESTART: a signal must end RUN with EINTR. */
-	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	setup_guest_fixture(_metadata, &self->t, SIGUSR1, on_signal);
 }
 
 FIXTURE_TEARDOWN(exits)

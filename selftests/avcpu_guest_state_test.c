@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "avcpu_harness_util.h"
 
 #include "avcpu_guest_state_guest.h"
 #include "avcpu_test_util.h"
@@ -63,15 +64,7 @@ FIXTURE(gs) {
 
 FIXTURE_SETUP(gs)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	if (!avcpu_module_path() && !avcpu_module_loaded())
-		SKIP(return, "avcpu.ko not found (set AVCPU_MODULE)");
-	if (!test_avcpu_available())
-		SKIP(return, "avcpu cannot run guests here (refused to load?)");
-	ASSERT_EQ(0, test_vm_create(&self->t));
-	/* No SA_RESTART: the alarm must end RUN with EINTR. */
-	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	setup_guest_fixture(_metadata, &self->t, SIGALRM, on_signal);
 }
 
 FIXTURE_TEARDOWN(gs)

@@ -30,23 +30,29 @@
 #define GIB (1024 * MIB)
 #define NOBODY 65534
 
+/* Both fixtures: /dev/avcpu open, or a skip where avcpu cannot load (then -1). */
+static int open_avcpu(struct __test_metadata *_metadata)
+{
+	int ret, fd;
+
+	if (!avcpu_module_path() && !avcpu_module_loaded())
+		SKIP(return -1, "avcpu.ko not found (set AVCPU_MODULE)");
+	ret = avcpu_ensure_loaded();
+	if (ret == -ENODEV)
+		SKIP(return -1, "avcpu refused to load on this machine (see dmesg)");
+	ASSERT_EQ(0, ret);
+	fd = open(AVCPU_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	return fd;
+}
+
 FIXTURE(mem) {
 	int dev;
 };
 
 FIXTURE_SETUP(mem)
 {
-	int ret;
-
-	self->dev = -1;
-	if (!avcpu_module_path() && !avcpu_module_loaded())
-		SKIP(return, "avcpu.ko not found (set AVCPU_MODULE)");
-	ret = avcpu_ensure_loaded();
-	if (ret == -ENODEV)
-		SKIP(return, "avcpu refused to load on this machine (see dmesg)");
-	ASSERT_EQ(0, ret);
-	self->dev = open(AVCPU_DEV, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->dev);
+	self->dev = open_avcpu(_metadata);
 }
 
 FIXTURE_TEARDOWN(mem)
@@ -414,17 +420,7 @@ FIXTURE(big) {
 
 FIXTURE_SETUP(big)
 {
-	int ret;
-
-	self->dev = -1;
-	if (!avcpu_module_path() && !avcpu_module_loaded())
-		SKIP(return, "avcpu.ko not found (set AVCPU_MODULE)");
-	ret = avcpu_ensure_loaded();
-	if (ret == -ENODEV)
-		SKIP(return, "avcpu refused to load on this machine (see dmesg)");
-	ASSERT_EQ(0, ret);
-	self->dev = open(AVCPU_DEV, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->dev);
+	self->dev = open_avcpu(_metadata);
 }
 
 FIXTURE_TEARDOWN(big)
