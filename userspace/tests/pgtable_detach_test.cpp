@@ -3,13 +3,7 @@
 // slot add/delete churn does not grow a VM's stage-2 tables without bound.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <cstring>
-#include <map>
-
-extern "C" {
-#include "pgtable.h"
-}
+#include "fake_tables.h"
 
 namespace
 {
@@ -18,58 +12,14 @@ constexpr u64 kPage = 4096;
 constexpr u64 k2M = 2ULL << 20;
 constexpr u64 k1G = 1ULL << 30;
 
-// Table pages in host memory behind fake physical addresses (descriptors hold no pointers).
-class Tables
-{
-public:
-	Tables()
-	{
-		mm_.alloc_table = [](void *ctx, u64 *pa) -> void * {
-			auto *self = static_cast<Tables *>(ctx);
-			void *page = std::aligned_alloc(kPage, kPage);
-			std::memset(page, 0, kPage);
-			*pa = self->next_pa_;
-			self->next_pa_ += kPage;
-			self->pages_[*pa] = page;
-			return page;
-		};
-		mm_.free_table = [](void *ctx, void *table) {
-			auto *self = static_cast<Tables *>(ctx);
-			for (auto it = self->pages_.begin(); it != self->pages_.end(); ++it) {
-				if (it->second != table)
-					continue;
-				for (u64 i = 0; i < AVCPU_PTRS_PER_TABLE; i++)
-					EXPECT_EQ(0u, static_cast<u64 *>(table)[i])
-						<< "freed a table that still maps something";
-				std::free(table);
-				self->pages_.erase(it);
-				return;
-			}
-			ADD_FAILURE() << "freed a table that was never allocated";
-		};
-		mm_.phys_to_virt = [](void *ctx, u64 pa) -> void * {
-			return static_cast<Tables *>(ctx)->pages_.at(pa);
-		};
-		mm_.ctx = this;
-	}
-	~Tables()
-	{
-		for (auto &[pa, page] : pages_)
-			std::free(page);
-	}
-	const avcpu_pgt_mm *mm() const { return &mm_; }
-	size_t live() const { return pages_.size(); }
-
-private:
-	avcpu_pgt_mm mm_{};
-	std::map<u64, void *> pages_;
-	u64 next_pa_ = 0x80000000;
-};
-
 class DetachEmpty : public testing::Test
 {
 protected:
-	void SetUp() override { ASSERT_EQ(0, avcpu_pgt_init(&pgt_, mem_.mm(), 48)); }
+	void SetUp() override
+	{
+		mem_.expect_empty_frees();
+		ASSERT_EQ(0, avcpu_pgt_init(&pgt_, mem_.mm(), 48));
+	}
 	void TearDown() override
 	{
 		avcpu_pgt_destroy(&pgt_);
@@ -83,7 +33,7 @@ protected:
 		avcpu_pgt_free_detached(&pgt_, avcpu_pgt_detach_empty(&pgt_, va, size));
 	}
 
-	Tables mem_;
+	FakeMemory mem_;
 	avcpu_pgt pgt_{};
 };
 

@@ -3,76 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
-#include <cstdlib>
-#include <cstring>
-#include <map>
 
-extern "C" {
-#include "pgtable.h"
-}
+#include "fake_tables.h"
 
 namespace
 {
-
-// Pages live in host memory; their "physical" addresses are handed out from a fake range so
-// that descriptors never hold host pointers.
-class FakeMemory
-{
-public:
-	FakeMemory()
-	{
-		mm_.alloc_table = [](void *ctx, u64 *pa) -> void * {
-			return static_cast<FakeMemory *>(ctx)->alloc(pa);
-		};
-		mm_.free_table = [](void *ctx, void *table) {
-			static_cast<FakeMemory *>(ctx)->free(table);
-		};
-		mm_.phys_to_virt = [](void *ctx, u64 pa) -> void * {
-			return static_cast<FakeMemory *>(ctx)->pages_.at(pa);
-		};
-		mm_.ctx = this;
-	}
-	~FakeMemory()
-	{
-		for (auto &[pa, page] : pages_)
-			std::free(page);
-	}
-
-	const avcpu_pgt_mm *mm() const { return &mm_; }
-	size_t live() const { return pages_.size(); }
-	void fail_after(int n) { fail_after_ = n; }
-
-private:
-	void *alloc(u64 *pa)
-	{
-		if (fail_after_ == 0)
-			return nullptr;
-		if (fail_after_ > 0)
-			fail_after_--;
-		void *page = std::aligned_alloc(4096, 4096);
-		std::memset(page, 0, 4096);
-		*pa = next_pa_;
-		next_pa_ += 4096;
-		pages_[*pa] = page;
-		return page;
-	}
-	void free(void *table)
-	{
-		for (auto it = pages_.begin(); it != pages_.end(); ++it) {
-			if (it->second == table) {
-				std::free(table);
-				pages_.erase(it);
-				return;
-			}
-		}
-		ADD_FAILURE() << "freed a table that was never allocated";
-	}
-
-	avcpu_pgt_mm mm_{};
-	std::map<u64, void *> pages_;
-	u64 next_pa_ = 0x80000000;
-	int fail_after_ = -1;
-};
 
 class PageTable : public testing::Test
 {
