@@ -9,12 +9,12 @@
 # extracted once into build/ksft-dropin/ and copied to a scratch directory per run;
 # .cache is only read. avcpu's uapi header goes where `make headers` would install it
 # were avcpu in the tree (usr/include/linux/avcpu.h). AVCPU_DROPIN_KERNELS picks the
-# trees (default 6.1, the harness the project builds against; see testing.rst for 6.12).
+# trees (default both: 6.1, the harness the project builds against, and 6.12's newer one).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${AVCPU_CACHE:-$top/.cache}
 build=${AVCPU_BUILD:-$top/build}
-kernels=${AVCPU_DROPIN_KERNELS:-6.1}
+kernels=${AVCPU_DROPIN_KERNELS:-6.1 6.12}
 cross=${CROSS_COMPILE-aarch64-linux-gnu-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
