@@ -138,10 +138,10 @@ void restore_feature_el1(const __u64 *s, uint32_t features)
 // profiling or trace buffer at a host kernel address would be written through the guest's
 // tables) nor across the MDCR_EL2.E2PB/E2TB change the guest's controls make (ownership
 // moving under an enabled buffer is CONSTRAINED UNPREDICTABLE). Drain, then disable.
-void save_host_features(HostFeatureState &h)
+void save_host_features(HostFeatureState &h, uint32_t features)
 {
 	h = {};
-	h.features = cpu_features();
+	h.features = features;
 	if (h.features & feat_mpam)
 		h.mpam2 = read_sysreg(S3_4_C10_C5_0);
 	h.icc_sre_el2 = read_sysreg(S3_4_C12_C9_5);

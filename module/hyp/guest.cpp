@@ -21,10 +21,8 @@ namespace
 
 // The EL1 context both worlds own (ARM ARM D1.2: everything EL1 and EL0 can change), with
 // the registers of optional features this CPU has (feat_sr.cpp).
-void save_el1(__u64 *s)
+void save_el1(__u64 *s, uint32_t features)
 {
-	uint32_t features = cpu_features();
-
 	s[VSYS_SCTLR] = read_sysreg(sctlr_el1);
 	s[VSYS_CPACR] = read_sysreg(cpacr_el1);
 	s[VSYS_TTBR0] = read_sysreg(ttbr0_el1);
@@ -53,7 +51,7 @@ void save_el1(__u64 *s)
 	save_feature_el1(s, features);
 }
 
-void restore_el1(const __u64 *s)
+void restore_el1(const __u64 *s, uint32_t features)
 {
 	// The outgoing context's translation table walks complete before its EL1 MMU state is
 	// replaced (Arm ARM R_LFHQG; EL2 came in from EL1 without a barrier of its own).
@@ -83,7 +81,7 @@ void restore_el1(const __u64 *s)
 	write_sysreg(s[VSYS_SPSR_EL1], spsr_el1);
 	write_sysreg(s[VSYS_CNTV_CVAL], cntv_cval_el0);
 	write_sysreg(s[VSYS_CNTV_CTL], cntv_ctl_el0);
-	restore_feature_el1(s, cpu_features());
+	restore_feature_el1(s, features);
 }
 
 // The EL2 controls a guest changes; the host's come back after every run.
@@ -94,9 +92,9 @@ struct El2Controls {
 };
 
 // HCRX_EL2 by its encoding (S3_4_C1_C2_2): older assemblers do not know the name. Whether
-// it exists is this CPU's ID_AA64MMFR1_EL1.HCX, read at EL2 (cpu_has_hcrx()).
+// it exists is this CPU's ID_AA64MMFR1_EL1.HCX, read at EL2 once per run (cpu_features()).
 
-void save_el2(El2Controls &c, bool hcrx)
+void save_el2(El2Controls &c, uint32_t features)
 {
 	c.hcr = read_sysreg(hcr_el2);
 	c.vttbr = read_sysreg(vttbr_el2);
@@ -108,9 +106,9 @@ void save_el2(El2Controls &c, bool hcrx)
 	c.hstr = read_sysreg(hstr_el2);
 	c.cnthctl = read_sysreg(cnthctl_el2);
 	c.cntvoff = read_sysreg(cntvoff_el2);
-	c.hcrx = hcrx ? read_sysreg(S3_4_C1_C2_2) : 0;
+	c.hcrx = (features & feat_hcx) ? read_sysreg(S3_4_C1_C2_2) : 0;
 	c.sp_el0 = read_sysreg(sp_el0);
-	save_host_features(c.feat);
+	save_host_features(c.feat, features);
 }
 
 void restore_el2(const El2Controls &c, bool hcrx)
@@ -371,7 +369,7 @@ void fence_el1_walks()
 }
 
 // Loads an EL1 context while walks stay fenced, then its own SCTLR_EL1 and, last, TCR_EL1.
-void restore_el1_fenced(const __u64 *s)
+void restore_el1_fenced(const __u64 *s, uint32_t features)
 {
 	__u64 fenced[VSYS_NR];
 
@@ -379,7 +377,7 @@ void restore_el1_fenced(const __u64 *s)
 		fenced[i] = s[i];
 	fenced[VSYS_TCR] |= tcr_epd0 | tcr_epd1;
 	fenced[VSYS_SCTLR] |= sctlr_m;
-	restore_el1(fenced);
+	restore_el1(fenced, features);
 	isb();
 	write_sysreg(s[VSYS_SCTLR], sctlr_el1);
 	isb();
@@ -388,28 +386,30 @@ void restore_el1_fenced(const __u64 *s)
 }
 
 // The guest's stage 2 and EL1 context, in the order the CPU needs.
-void enter_guest_context(const avcpu_vcpu_ctx &ctx, const El2Controls &host, bool fence)
+void enter_guest_context(const avcpu_vcpu_ctx &ctx, const El2Controls &host, bool fence,
+			 uint32_t features)
 {
 	if (!fence) {
-		restore_el1(ctx.sys);
+		restore_el1(ctx.sys, features);
 		load_guest_el2(ctx, host);
 		return;
 	}
 	fence_el1_walks();
 	load_guest_el2(ctx, host); // stage 2 live (ends with an ISB)
-	restore_el1_fenced(ctx.sys);
+	restore_el1_fenced(ctx.sys, features);
 }
 
 // Back to the host's stage 2 (VMID 0, HCR_EL2.VM clear) and EL1 context.
-void enter_host_context(const __u64 *host_el1, const El2Controls &host, bool hcrx, bool fence)
+void enter_host_context(const __u64 *host_el1, const El2Controls &host, bool hcrx, bool fence,
+			uint32_t features)
 {
 	if (fence)
 		fence_el1_walks();
 	restore_el2(host, hcrx); // ends with an ISB
 	if (fence)
-		restore_el1_fenced(host_el1);
+		restore_el1_fenced(host_el1, features);
 	else
-		restore_el1(host_el1);
+		restore_el1(host_el1, features);
 }
 
 } // namespace
@@ -451,7 +451,9 @@ CallResult vcpu_run(uint64_t ctx_pa)
 	auto &ctx = *reinterpret_cast<avcpu_vcpu_ctx *>(ctx_pa);
 	if (ctx.magic != VCPU_CTX_MAGIC || !guest_pstate_valid(ctx.pstate))
 		return {AVCPU_HYP_EINVAL};
-	bool hcrx = cpu_has_hcrx();
+	// This CPU's optional features (its own ID registers), read once per run.
+	uint32_t features = cpu_features();
+	bool hcrx = features & feat_hcx;
 	bool fence = speculative_at_fence();
 	constexpr uint64_t isr_a = 1ULL << 8; // ISR_EL1.A: a physical SError is pending
 
@@ -468,9 +470,9 @@ CallResult vcpu_run(uint64_t ctx_pa)
 	// From here until the host's state is back, an exception EL2 takes must not return
 	// to the host (entry.S parks the CPU instead).
 	this_cpu().run_active = 1;
-	save_el1(host_el1);
-	save_el2(host_el2, hcrx);
-	enter_guest_context(ctx, host_el2, fence);
+	save_el1(host_el1, features);
+	save_el2(host_el2, features);
+	enter_guest_context(ctx, host_el2, fence, features);
 
 	// Completions after the guest's EL1 state is live: injecting needs it.
 	switch (ctx.complete) {
@@ -515,10 +517,10 @@ CallResult vcpu_run(uint64_t ctx_pa)
 	ctx.hcr = (ctx.hcr & ~hcr_vse) | (read_sysreg(hcr_el2) & hcr_vse);
 
 	vgic_exit(ctx.gic, ctx.flags & VCPU_FLAG_VGIC);
-	save_el1(ctx.sys);
+	save_el1(ctx.sys, features);
 	// The guest's virtual timer must not fire at the host, which has no handler for it.
 	write_sysreg(0, cntv_ctl_el0);
-	enter_host_context(host_el1, host_el2, hcrx, fence);
+	enter_host_context(host_el1, host_el2, hcrx, fence, features);
 	this_cpu().run_active = 0;
 	if (ctx.exit.reason == HYP_EXIT_HOST_SERROR) {
 		// Not the guest's to see, nor its VMM's: the host gets it as an EL2 report

@@ -27,11 +27,6 @@ enum CpuFeature : uint32_t {
 
 uint32_t cpu_features();
 
-inline bool cpu_has_hcrx()
-{
-	return cpu_features() & feat_hcx;
-}
-
 // PAR_EL1, read as Cortex-A77 erratum 1508412 requires where it applies.
 uint64_t read_par_el1(uint32_t features);
 
@@ -47,7 +42,7 @@ struct HostFeatureState {
 
 // Before any guest EL2 control is loaded: saves the host's values, drains and disables
 // its SPE/TRBE buffers.
-void save_host_features(HostFeatureState &h);
+void save_host_features(HostFeatureState &h, uint32_t features);
 // While loading the guest's EL2 controls: the traps a guest runs under.
 void load_guest_features(const HostFeatureState &h);
 // After the host's EL2 controls are back: the host's values, buffers re-enabled.
