@@ -35,10 +35,14 @@ static void on_signal(int sig)
 {
 }
 
-/* RUN on vCPU n with SIGALRM due in ms: 0, or -errno (-EINTR when the alarm ended it). */
+/*
+ * RUN on vCPU n with SIGALRM due in ms and every ms after: 0, or -errno (-EINTR when an
+ * alarm ended it). The alarm repeats because one that fires before RUN is entered is lost.
+ */
 static int run_for(struct test_vm *t, int n, long ms)
 {
-	struct itimerval it = { .it_value = { ms / 1000, (ms % 1000) * 1000 } };
+	struct itimerval it = { .it_value = { ms / 1000, (ms % 1000) * 1000 },
+				.it_interval = { ms / 1000, (ms % 1000) * 1000 } };
 	struct itimerval off = {};
 	int ret;
 

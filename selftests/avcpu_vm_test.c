@@ -228,7 +228,9 @@ TEST_F(vm, signal_interrupts_masked_spinning_guest)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 	struct timespec sent, back;
-	struct itimerval it = { .it_value = { .tv_usec = 200000 } };
+	/* Repeating: an alarm that fires before RUN is entered is lost. */
+	struct itimerval it = { .it_value = { .tv_usec = 200000 },
+				.it_interval = { .tv_usec = 200000 } };
 	struct avcpu_run *run;
 	long ms;
 
@@ -240,6 +242,7 @@ TEST_F(vm, signal_interrupts_masked_spinning_guest)
 	clock_gettime(CLOCK_MONOTONIC, &sent);
 	EXPECT_EQ(-EINTR, test_vcpu_run(&self->t, 0));
 	clock_gettime(CLOCK_MONOTONIC, &back);
+	setitimer(ITIMER_REAL, &(struct itimerval){}, NULL);
 	EXPECT_EQ(AVCPU_EXIT_INTR, run->exit_reason);
 	ms = (back.tv_sec - sent.tv_sec) * 1000 + (back.tv_nsec - sent.tv_nsec) / 1000000 - 200;
 	TH_LOG("RUN returned %ld ms after the signal", ms);
@@ -444,7 +447,9 @@ TEST_F(vm, fetch_abort_with_no_vectors_spins_in_the_guest)
 {
 	const uint64_t nowhere = 0x0e100000;
 	struct sigaction sa = { .sa_handler = on_alarm };
-	struct itimerval it = { .it_value = { .tv_usec = 200000 } };
+	/* Repeating: an alarm that fires before RUN is entered is lost. */
+	struct itimerval it = { .it_value = { .tv_usec = 200000 },
+				.it_interval = { .tv_usec = 200000 } };
 	struct avcpu_vcpu_stats st;
 	struct avcpu_regs regs;
 	uint64_t esr = 0;
@@ -458,6 +463,7 @@ TEST_F(vm, fetch_abort_with_no_vectors_spins_in_the_guest)
 	EXPECT_EQ(0x3c5, regs.pstate);
 	ASSERT_EQ(0, setitimer(ITIMER_REAL, &it, NULL));
 	EXPECT_EQ(-EINTR, test_vcpu_run(&self->t, 0));
+	setitimer(ITIMER_REAL, &(struct itimerval){}, NULL);
 	EXPECT_EQ(AVCPU_EXIT_INTR, self->t.run[0]->exit_reason);
 	ASSERT_EQ(0, ioctl(self->t.vcpu_fd[0], AVCPU_GET_REGS, &regs));
 	EXPECT_EQ(0x200, regs.pc) TH_LOG("pc %#llx", (unsigned long long)regs.pc);

@@ -36,8 +36,12 @@ void install_kick_handler()
 
 RunResult run_with_kick(int vcpu_fd, unsigned ms)
 {
+	// The kick repeats every ms until RUN returns: a one-shot alarm that fires before
+	// the ioctl is entered (this thread descheduled on a loaded machine) would be
+	// lost, and a spinning guest would then run forever.
 	itimerval t{};
 	t.it_value.tv_usec = long(ms) * 1000;
+	t.it_interval = t.it_value;
 	setitimer(ITIMER_REAL, &t, nullptr);
 	auto start = std::chrono::steady_clock::now();
 	int ret = ioctl(vcpu_fd, AVCPU_RUN, 0);
