@@ -28,7 +28,7 @@ usage() {
 	  --tests LIST           comma-separated selftest binaries to run (default all)
 	  --test-timeout S       per test binary, inside the guest (default 300)
 	  --boot-timeout S       whole boot, on the host (default 1200)
-	  --append ARGS          more kernel command-line arguments
+	  --append ARGS          more kernel command-line arguments (repeatable)
 	  --name NAME            configuration name used in the result line and log file
 	  --log FILE             console log (default build/logs/NAME.log)
 	  --quiet                show only TAP and avcpu lines, not the whole console
@@ -55,7 +55,7 @@ while [ $# -gt 0 ]; do
 	--fuzz) fuzz=$2; shift ;;
 	--test-timeout) test_timeout=$2; shift ;;
 	--boot-timeout) boot_timeout=$2; shift ;;
-	--append) append=$2; shift ;;
+	--append) append="${append:+$append }$2"; shift ;;
 	--name) name=$2; shift ;;
 	--log) log=$2; shift ;;
 	--quiet) quiet=1 ;;

@@ -3,7 +3,7 @@
 # make soak: the long runs that make test only samples. SOAK_MINUTES (default 30) in all:
 # a tenth for the host fuzzers (libFuzzer, fresh seeds), the rest split between the kernels
 # (SOAK_KERNELS, default "6.1 6.12"). Per kernel, one boot of the SMP and lifecycle stress
-# in soak mode (avcpu.soak=1: the 60 s migration soak, ten Linux boots in a row, 100 SMP
+# at soak depth (avcpu.depth=soak, selftests/avcpu_depth.h: the 60 s migration soak, ten Linux boots in a row, 100 SMP
 # runs of avcpu-run, the 50 load/unload cycles, SGI floods), then the remaining time for
 # avcpu-fuzz's two campaigns, a boot each, with fresh seeds. A finding, a failed test, a
 # kernel splat or a hang fails the run (exit status 1). Logs go to build/soak/, and a table
@@ -83,7 +83,7 @@ for k in $kernels; do
 	name=soak-stress-$k log=$out/$name.log
 	t0=$(date +%s)
 	bash "$top/scripts/qemu-run.sh" --kernel "$k" --cpu "$cpu" --tests "$stress_tests" \
-		--append avcpu.soak=1 --boot-timeout 3600 --name "$name" --log "$log" --quiet
+		--append avcpu.depth=soak --boot-timeout 3600 --name "$name" --log "$log" --quiet
 	read -r p f s _ <"$log.result" 2>/dev/null || p=0 f=1 s=0
 	exits=$(tr -d '\r' <"$log" | sed -n 's/.*:VM [0-9] vCPU [0-9]: \([0-9]*\) exits$/\1/p' |
 		awk '{ n += $1 } END { print n + 0 }')

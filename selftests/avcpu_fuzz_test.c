@@ -5,12 +5,14 @@
  * reproduces. A finding fails the test; a kernel splat fails the boot. Afterwards avcpu
  * must still run a guest, and unload.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "avcpu_test_util.h"
+#include "avcpu_depth.h"
 #include "avcpu_vm_guest.h"
 #include "avcpu_vm_util.h"
 
@@ -44,18 +46,22 @@ FIXTURE_TEARDOWN(campaign)
 {
 }
 
+/* The campaign sizes: a third at lean depth, the same seeds (avcpu_depth.h). */
 TEST_F_TIMEOUT(campaign, ioctl_sequences_seed_1, 180)
 {
-	const char *const args[] = { "--seed", "1", "--ioctls", "30000", "--guests", "0",
-				     NULL };
+	char ioctls[16];
+	const char *const args[] = { "--seed", "1", "--ioctls", ioctls, "--guests", "0", NULL };
 
+	snprintf(ioctls, sizeof(ioctls), "%d", avcpu_depth_pick(10000, 30000, 30000));
 	fuzz(_metadata, args);
 }
 
 TEST_F_TIMEOUT(campaign, guest_programs_seed_2, 180)
 {
-	const char *const args[] = { "--seed", "2", "--ioctls", "0", "--guests", "150", NULL };
+	char guests[16];
+	const char *const args[] = { "--seed", "2", "--ioctls", "0", "--guests", guests, NULL };
 
+	snprintf(guests, sizeof(guests), "%d", avcpu_depth_pick(50, 150, 150));
 	fuzz(_metadata, args);
 }
 

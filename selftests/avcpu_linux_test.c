@@ -6,7 +6,7 @@
  * every vCPU, the timer ticking on each, IPIs and the UART's interrupt; its dmesg holds no
  * warning; 4 vCPUs stay busy for 30 s without an RCU stall or soft lockup; poweroff ends
  * avcpu-run with status 0 and reboot with 71 (its documented reset status); boots in a
- * row (2 in make test, 10 in soak mode: avcpu_soak.h) each end in a power-off. Boot times
+ * row (2 at full depth, 10 at soak depth: avcpu_depth.h) each end in a power-off. Boot times
  * are logged (Documentation/testing.rst).
  */
 #include <errno.h>
@@ -22,7 +22,7 @@
 
 #include "kselftest_harness.h"
 #include "avcpu_test_util.h"
-#include "avcpu_soak.h"
+#include "avcpu_depth.h"
 #include "avcpu_vm_util.h"
 
 #define LINUX_IMAGE	"/avcpu/linux/Image"
@@ -189,6 +189,23 @@ FIXTURE(guest) {
 	bool started;
 };
 
+/* How each variant ends: 4 vCPUs stress every CPU, then power off; 1 vCPU reboots. */
+FIXTURE_VARIANT(guest) {
+	int cpus;
+	bool stress;
+	const char *last;	/* the last command */
+	int status;		/* avcpu-run's exit status after it (--help: 71 = reset) */
+	bool full_only;		/* not at lean depth: 1 and 4 vCPUs cover its paths there */
+};
+
+FIXTURE_VARIANT_ADD(guest, one_vcpu) { .cpus = 1, .last = "reboot -f\n", .status = 71 };
+FIXTURE_VARIANT_ADD(guest, two_vcpus) {
+	.cpus = 2, .last = "poweroff -f\n", .status = 0, .full_only = true,
+};
+FIXTURE_VARIANT_ADD(guest, four_vcpus) {
+	.cpus = 4, .stress = true, .last = "poweroff -f\n", .status = 0,
+};
+
 /* Whether a Linux guest can run here; the reason to skip when not. */
 static const char *guest_unavailable(void)
 {
@@ -208,6 +225,8 @@ FIXTURE_SETUP(guest)
 	self->started = false;
 	if (why)
 		SKIP(return, "%s", why);
+	if (variant->full_only && avcpu_depth() == AVCPU_DEPTH_LEAN)
+		SKIP(return, AVCPU_DEPTH_LEAN_REASON);
 }
 
 FIXTURE_TEARDOWN(guest)
@@ -215,20 +234,6 @@ FIXTURE_TEARDOWN(guest)
 	if (self->started)
 		guest_end(&self->g);
 }
-
-/* How each variant ends: 4 vCPUs stress every CPU, then power off; 1 vCPU reboots. */
-FIXTURE_VARIANT(guest) {
-	int cpus;
-	bool stress;
-	const char *last;	/* the last command */
-	int status;		/* avcpu-run's exit status after it (--help: 71 = reset) */
-};
-
-FIXTURE_VARIANT_ADD(guest, one_vcpu) { .cpus = 1, .last = "reboot -f\n", .status = 71 };
-FIXTURE_VARIANT_ADD(guest, two_vcpus) { .cpus = 2, .last = "poweroff -f\n", .status = 0 };
-FIXTURE_VARIANT_ADD(guest, four_vcpus) {
-	.cpus = 4, .stress = true, .last = "poweroff -f\n", .status = 0,
-};
 
 /* Boots to the shell, checks /proc and dmesg through the UART, powers off. */
 TEST_F_TIMEOUT(guest, boots_to_a_shell, 900)
@@ -293,7 +298,7 @@ TEST_F_TIMEOUT(guest, boots_to_a_shell, 900)
 
 /*
  * Boots in a row, each straight to power-off: as many clean exits, nothing left behind
- * that stops the next one. 2 in make test, 10 in soak mode.
+ * that stops the next one. 2 at full depth, 10 at soak depth, none at lean (avcpu_depth.h).
  */
 FIXTURE(boot_loop) {
 	const char *unavailable;
@@ -312,13 +317,15 @@ FIXTURE_TEARDOWN(boot_loop)
 
 TEST_F_TIMEOUT(boot_loop, boots_in_a_row_each_power_off, 900)
 {
-	const int boots = avcpu_soak_pick(2, 10);
+	const int boots = avcpu_depth_pick(0, 2, 10);
 	struct guest g;
 	double t0;
 	int i;
 
 	if (self->unavailable)
 		return;
+	if (!boots)
+		SKIP(return, AVCPU_DEPTH_LEAN_REASON);
 	for (i = 0; i < boots; i++) {
 		t0 = now_s();
 		ASSERT_EQ(0, guest_start(&g, 1, "quiet avcpu.poweroff"));

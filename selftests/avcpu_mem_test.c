@@ -3,7 +3,7 @@
  * Guest memory accounting and lifetime: ioctls only from the VM's own address space, pins
  * charged to the process whose pages they are, which mappings may back a writable slot,
  * stage-2 tables freed with their slots, what happens when no CPU can flush the TLB, and a
- * large slot (1 GiB in soak mode) added and deleted without starving the CPU.
+ * large slot (1 GiB at soak depth) added and deleted without starving the CPU.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +21,7 @@
 #include <linux/avcpu.h>
 
 #include "kselftest_harness.h"
-#include "avcpu_soak.h"
+#include "avcpu_depth.h"
 #include "avcpu_test_util.h"
 
 #define DEBUGFS "/sys/kernel/debug/avcpu/"
@@ -431,12 +431,12 @@ FIXTURE_TEARDOWN(big)
 
 /*
  * Pinning, cleaning, mapping and unpinning a large slot yield the CPU (the log judge fails
- * the boot on a soft lockup or RCU stall): 256 MiB (65536 pages) in make test, 1 GiB in
- * soak mode, where TCG's cache maintenance of every page takes minutes.
+ * the boot on a soft lockup or RCU stall): 256 MiB (65536 pages) in make test, 1 GiB at
+ * soak depth, where TCG's cache maintenance of every page takes minutes.
  */
 TEST_F_TIMEOUT(big, large_slot_added_and_deleted, 600)
 {
-	const size_t size = (size_t)avcpu_soak_pick(256, 1024) * 1024 * KIB;
+	const size_t size = (size_t)avcpu_depth_pick(256, 256, 1024) * 1024 * KIB;
 	struct avcpu_vm_stats st;
 	void *p;
 	int vm, mfd;

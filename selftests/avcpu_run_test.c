@@ -2,7 +2,7 @@
 /*
  * avcpu-run, the VMM, end to end: each bundled guest's output and exit status, every
  * error path of the command line, a guest touching MMIO no device claims, and runs of the
- * SMP guest in a row (20 in make test, 100 in soak mode: avcpu_soak.h).
+ * SMP guest in a row (5, 20 or 100 at lean, full or soak depth: avcpu_depth.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +17,7 @@
 
 #include "kselftest_harness.h"
 #include "avcpu_test_util.h"
-#include "avcpu_soak.h"
+#include "avcpu_depth.h"
 
 #define VMM "/usr/bin/avcpu-run"
 #define GUESTS "/avcpu/guests/"
@@ -203,7 +203,7 @@ TEST_F_TIMEOUT(run, command_line_errors, 120)
 
 TEST_F_TIMEOUT(run, smp_runs_without_a_hang, 600)
 {
-	const int runs = avcpu_soak_pick(20, 100);
+	const int runs = avcpu_depth_pick(5, 20, 100);
 	time_t start = time(NULL);
 	int i;
 

@@ -18,7 +18,7 @@
 #include "kselftest_harness.h"
 #include "avcpu_test_util.h"
 #include "avcpu_harness_util.h"
-#include "avcpu_soak.h"
+#include "avcpu_depth.h"
 #include "avcpu_vm_guest.h"
 #include "avcpu_vm_util.h"
 
@@ -574,13 +574,13 @@ FIXTURE_TEARDOWN(soak)
 
 /*
  * Two VMs of two vCPUs each, every vCPU thread moving between host CPUs every 50 exits,
- * each guest checking its registers after every exit: 10 s in make test, 60 s in soak
- * mode (avcpu_soak.h), AVCPU_SOAK_SECONDS if set.
+ * each guest checking its registers after every exit: 5, 10 or 60 s at lean, full or
+ * soak depth (avcpu_depth.h), AVCPU_SOAK_SECONDS if set.
  */
 TEST_F_TIMEOUT(soak, two_vms_two_vcpus_migrating, 300)
 {
 	const char *env = getenv("AVCPU_SOAK_SECONDS");
-	double seconds = env ? atof(env) : avcpu_soak_pick(10, 60);
+	double seconds = env ? atof(env) : avcpu_depth_pick(5, 10, 60);
 	struct test_vm vms[2];
 	struct soak_vcpu s[4];
 	pthread_t th[4];
