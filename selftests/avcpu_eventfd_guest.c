@@ -72,3 +72,17 @@ void evfd_guest_irqs(uint64_t unused)
 	asm volatile("msr daifset, #2\n isb" ::: "memory");
 	GUEST_DONE();
 }
+
+/* Takes both SPIs for ms milliseconds, whatever comes (the host races its bindings). */
+void evfd_guest_spin(uint64_t ms)
+{
+	vgic_install_vectors(NULL);
+	vgic_dist_init(0);
+	vgic_cpu_init(0, 0);
+	vgic_spi_config(EVFD_EDGE_SPI, 1, VGIC_PRIO_DEFAULT, 1);
+	vgic_spi_config(EVFD_LEVEL_SPI, 0, VGIC_PRIO_DEFAULT, 1);
+	asm volatile("msr daifclr, #2\n isb" ::: "memory");
+	vgic_delay_ms(ms);
+	asm volatile("msr daifset, #2\n isb" ::: "memory");
+	GUEST_DONE();
+}

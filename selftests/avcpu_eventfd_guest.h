@@ -26,5 +26,6 @@
 /* Guest entry points (avcpu_eventfd_guest.c). */
 void evfd_guest_mmio(uint64_t unused);
 void evfd_guest_irqs(uint64_t unused);
+void evfd_guest_spin(uint64_t ms);
 
 #endif /* AVCPU_EVENTFD_GUEST_H */

@@ -25,7 +25,8 @@
 
 #define READ_VALUE	0x5a5a5a5aU	/* what the test answers the guest's MMIO reads */
 #define MAX_EXITS	16
-#define RACE_ROUNDS	200
+#define RACE_ROUNDS	80
+#define RACE_GUEST_MS	1000	/* the vCPU takes interrupts meanwhile, then ends */
 
 static int ioevfd(struct test_vm *t, uint64_t addr, uint32_t len, int fd, uint32_t flags,
 		  uint64_t datamatch)
@@ -463,22 +464,28 @@ static void *signal_loop(void *arg)
 	return NULL;
 }
 
-/* Assign and deassign (or close) while another thread signals as fast as it can. */
+/*
+ * Assign and deassign (or close) while another thread signals as fast as it can and the
+ * vCPU takes the interrupts (and ends the level ones: resamples) on its own thread.
+ */
 TEST_F(evfd, deassign_races_with_signals)
 {
 	struct test_vm *t = &self->t;
+	struct vgic_thread v;
 	struct signaller s;
 	pthread_t th;
 	int i, rs;
 
 	ASSERT_EQ(0, vgic_create(t, 1));
+	ASSERT_EQ(0, test_vcpu_add(t, 0, evfd_guest_spin, RACE_GUEST_MS));
+	ASSERT_EQ(0, vgic_threads_start(&v, t, 1));
 	for (i = 0; i < RACE_ROUNDS; i++) {
 		s = (struct signaller){ .fd = eventfd(0, EFD_NONBLOCK) };
 		rs = eventfd(0, 0);
 		ASSERT_LE(0, s.fd);
 		ASSERT_EQ(0, pthread_create(&th, NULL, signal_loop, &s));
-		ASSERT_EQ(0, irqfd(t, 40 + i % 2, s.fd, rs, i % 4 < 2 ? AVCPU_IRQFD_RESAMPLE : 0));
-		usleep(200);
+		ASSERT_EQ(0, irqfd(t, 40 + i % 2, s.fd, rs, i % 2 ? AVCPU_IRQFD_RESAMPLE : 0));
+		usleep(500);
 		if (i % 3)
 			EXPECT_EQ(0, irqfd(t, 40 + i % 2, -1, -1, AVCPU_IRQFD_DEASSIGN));
 		s.stop = 1;
@@ -487,6 +494,9 @@ TEST_F(evfd, deassign_races_with_signals)
 		close(rs);
 		EXPECT_EQ(-ENOENT, irqfd(t, 40 + i % 2, -1, -1, AVCPU_IRQFD_DEASSIGN));
 	}
+	vgic_threads_join(_metadata, &v, 1);
+	EXPECT_LT(0, *GUEST_VAR(t, vgic_irqs[0][EVFD_EDGE_SPI]));
+	EXPECT_LT(0, *GUEST_VAR(t, vgic_irqs[0][EVFD_LEVEL_SPI]));
 }
 
 TEST_HARNESS_MAIN
