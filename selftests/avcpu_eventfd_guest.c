@@ -47,7 +47,8 @@ static void evfd_expect_irqs(uint32_t stage, uint32_t intid, uint32_t n, uint32_
 	guest_ucall(UCALL_SYNC, stage, vgic_irqs[0][intid], 0);
 }
 
-void evfd_guest_irqs(uint64_t unused)
+/* The GIC on, the edge and the level SPI enabled, interrupts unmasked. */
+static void evfd_gic_setup(void)
 {
 	vgic_install_vectors(NULL);
 	vgic_dist_init(0);
@@ -55,6 +56,11 @@ void evfd_guest_irqs(uint64_t unused)
 	vgic_spi_config(EVFD_EDGE_SPI, 1, VGIC_PRIO_DEFAULT, 1);
 	vgic_spi_config(EVFD_LEVEL_SPI, 0, VGIC_PRIO_DEFAULT, 1);
 	asm volatile("msr daifclr, #2\n isb" ::: "memory");
+}
+
+void evfd_guest_irqs(uint64_t unused)
+{
+	evfd_gic_setup();
 	/* Edge: pulses from a host thread while this vCPU runs, each one taken once. */
 	GUEST_SYNC(1);
 	evfd_expect_irqs(2, EVFD_EDGE_SPI, EVFD_EDGE_ROUNDS, 10000);
@@ -76,12 +82,7 @@ void evfd_guest_irqs(uint64_t unused)
 /* Takes both SPIs for ms milliseconds, whatever comes (the host races its bindings). */
 void evfd_guest_spin(uint64_t ms)
 {
-	vgic_install_vectors(NULL);
-	vgic_dist_init(0);
-	vgic_cpu_init(0, 0);
-	vgic_spi_config(EVFD_EDGE_SPI, 1, VGIC_PRIO_DEFAULT, 1);
-	vgic_spi_config(EVFD_LEVEL_SPI, 0, VGIC_PRIO_DEFAULT, 1);
-	asm volatile("msr daifclr, #2\n isb" ::: "memory");
+	evfd_gic_setup();
 	vgic_delay_ms(ms);
 	asm volatile("msr daifset, #2\n isb" ::: "memory");
 	GUEST_DONE();

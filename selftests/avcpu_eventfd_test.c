@@ -95,6 +95,17 @@ static uint64_t run_logged(struct test_vm *t, struct ucall *uc, struct mmio_log 
 	}
 }
 
+/* Runs vCPU 0 to its report of stage, logging the exits on the way (the log emptied). */
+static void run_stage(struct __test_metadata *_metadata, struct test_vm *t, uint64_t stage,
+		      struct mmio_log *log)
+{
+	struct ucall uc;
+
+	log->n = 0;
+	ASSERT_EQ(UCALL_SYNC, run_logged(t, &uc, log));
+	ASSERT_EQ(stage, uc.args[0]);
+}
+
 #define EXPECT_EXIT(log, i, a, l, w, v)                                  \
 	do {                                                             \
 		EXPECT_EQ((a), (log).e[i].addr);                         \
@@ -146,33 +157,27 @@ TEST_F(evfd, guest_writes_signal_without_exits)
 	ASSERT_EQ(0, ioevfd(t, EVFD_ANY, 0, any, 0, 0));
 	ASSERT_EQ(0, test_vcpu_add(t, 0, evfd_guest_mmio, 0));
 
-	ASSERT_EQ(UCALL_SYNC, run_logged(t, &uc, &log));
-	EXPECT_EQ(1, uc.args[0]);
+	run_stage(_metadata, t, 1, &log);
 	EXPECT_EQ(0, log.n);
 	EXPECT_EQ(EVFD_DOORBELLS, evfd_take(door));
 	ASSERT_EQ(0, vgic_stats(t, 0, &st));
 	EXPECT_EQ(EVFD_DOORBELLS, st.ioeventfd_writes);
 	EXPECT_EQ(1, st.exits[AVCPU_EXIT_MMIO]);	/* the ucall alone */
 
-	ASSERT_EQ(UCALL_SYNC, run_logged(t, &uc, &log));
-	EXPECT_EQ(2, uc.args[0]);
+	run_stage(_metadata, t, 2, &log);
 	EXPECT_EQ(2, evfd_take(match));
 	ASSERT_EQ(2, log.n);
 	EXPECT_EXIT(log, 0, EVFD_MATCH, 4, 1, 2);
 	EXPECT_EXIT(log, 1, EVFD_MATCH, 4, 1, 7);
 
-	log.n = 0;
-	ASSERT_EQ(UCALL_SYNC, run_logged(t, &uc, &log));
-	EXPECT_EQ(3, uc.args[0]);
+	run_stage(_metadata, t, 3, &log);
 	EXPECT_EQ(1, evfd_take(width));
 	ASSERT_EQ(3, log.n);
 	EXPECT_EXIT(log, 0, EVFD_WIDTH, 1, 1, 1);
 	EXPECT_EXIT(log, 1, EVFD_WIDTH, 4, 1, 3);
 	EXPECT_EXIT(log, 2, EVFD_WIDTH, 8, 1, 4);
 
-	log.n = 0;
-	ASSERT_EQ(UCALL_SYNC, run_logged(t, &uc, &log));
-	EXPECT_EQ(4, uc.args[0]);
+	run_stage(_metadata, t, 4, &log);
 	EXPECT_EQ(2, evfd_take(any));
 	EXPECT_EQ(0, evfd_take(door));
 	ASSERT_EQ(2, log.n);
