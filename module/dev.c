@@ -9,6 +9,7 @@
 #include <uapi/linux/avcpu.h>
 
 #include "avcpu.h"
+#include "eventfd.h"
 #include "gic_host.h"
 #include "vgic_core.h"
 #include "vm.h"
@@ -48,6 +49,10 @@ static long avcpu_dev_ioctl(struct file *file, unsigned int cmd, unsigned long a
 			return avcpu_gic_vgic_available() ? VGIC_MAX_SPIS : 0;
 		case AVCPU_CAP_VM_STATS:
 			return 1;
+		case AVCPU_CAP_IOEVENTFD:
+			return AVCPU_MAX_IOEVENTFDS;
+		case AVCPU_CAP_IRQFD:
+			return avcpu_gic_vgic_available() ? AVCPU_MAX_IRQFDS : 0;
 		default:
 			return 0;
 		}

@@ -12,6 +12,7 @@
 #include <uapi/linux/avcpu.h>
 
 #include "avcpu_trace.h"
+#include "eventfd.h"
 #include "vcpu.h"
 #include "vgic.h"
 
@@ -65,4 +66,26 @@ long avcpu_irq_line(struct avcpu_vm *vm, const void __user *arg)
 	}
 	mutex_unlock(&vm->lock);
 	return 0;
+}
+
+long avcpu_vm_irq_ioctl(struct avcpu_vm *vm, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case AVCPU_IRQ_LINE:
+		return avcpu_irq_line(vm, uarg);
+	case AVCPU_GET_VM_STATS:
+		return avcpu_vm_get_stats(vm, uarg);
+	case AVCPU_CREATE_VGIC:
+		return avcpu_vgic_create(vm, uarg);
+	case AVCPU_GET_VGIC_IRQ:
+		return avcpu_vgic_get_irq(vm, uarg);
+	case AVCPU_IOEVENTFD:
+		return avcpu_ioeventfd_ioctl(vm, uarg);
+	case AVCPU_IRQFD:
+		return avcpu_irqfd_ioctl(vm, uarg);
+	default:
+		return -ENOTTY;
+	}
 }

@@ -24,6 +24,7 @@
 #include <uapi/linux/avcpu.h>
 
 #include "avcpu_trace.h"
+#include "eventfd.h"
 #include "hyp_call.h"
 #include "psci.h"
 #include "gic_host.h"
@@ -62,7 +63,7 @@ static enum avcpu_exit_action avcpu_vcpu_handle_exit(struct avcpu_vcpu *vcpu)
 		break;
 	case AVCPU_EXIT_MMIO:
 	case AVCPU_EXIT_SYSREG:
-		if (avcpu_vgic_handle_exit(vcpu))
+		if (avcpu_vgic_handle_exit(vcpu) || avcpu_ioeventfd_handle_exit(vcpu))
 			return AVCPU_ACTION_RESUME;
 		break;
 	}

@@ -18,6 +18,7 @@
 #include <uapi/linux/avcpu.h>
 
 #include "avcpu_trace.h"
+#include "eventfd.h"
 #include "gic_host.h"
 #include "timer.h"
 #include "vcpu.h"
@@ -28,8 +29,8 @@
 /* Without a vGIC, every ICC_* access traps to EL2 and is made UNDEFINED (guest_exit.h). */
 #define VGIC_HCR_NO_VGIC	(VGIC_ICH_HCR_TC | VGIC_ICH_HCR_TALL0 | VGIC_ICH_HCR_TALL1)
 
-/* Kicks every vCPU in mask (vm->lock held: they cannot go away meanwhile). */
-static void avcpu_vgic_kick(struct avcpu_vm *vm, u64 mask)
+/* vm->lock held: the vCPUs cannot go away meanwhile. */
+void avcpu_vgic_kick(struct avcpu_vm *vm, u64 mask)
 {
 	while (mask) {
 		unsigned int id = __ffs64(mask);
@@ -221,7 +222,7 @@ void avcpu_vgic_fold(struct avcpu_vcpu *vcpu)
 {
 	struct avcpu_vgic *vgic = vcpu->vm->vgic;
 	struct avcpu_vgic_cpu_if *gic = &vcpu->ctx->gic;
-	u32 i;
+	u32 i, ended;
 
 	for (i = 0; i < gic->nr_lr; i++) {
 		u64 lr = gic->lr[i];
@@ -239,7 +240,10 @@ void avcpu_vgic_fold(struct avcpu_vcpu *vcpu)
 	}
 	raw_spin_lock(&vgic->lock);
 	vcpu->vgic_kick |= vgic_fold(&vgic->dist, vcpu->id, gic->lr, gic->nr_lr);
+	ended = avcpu_irqfd_lower_ended(vcpu->vm, &vgic->dist, gic->lr, gic->nr_lr);
 	raw_spin_unlock(&vgic->lock);
+	if (unlikely(ended))
+		avcpu_irqfd_resample(vcpu->vm, gic->lr, ended);
 	gic->nr_lr = 0;
 	gic->misr = 0;
 }

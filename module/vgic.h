@@ -29,6 +29,9 @@ long avcpu_vgic_get_irq(struct avcpu_vm *vm, void __user *arg);
 int avcpu_vgic_irq_line(struct avcpu_vm *vm, u32 type, u32 vcpu_id, u32 num, bool level);
 void avcpu_vgic_destroy(struct avcpu_vm *vm);
 
+/* Kicks every vCPU in mask, the kick mask of a vgic_core.c call (vm->lock held). */
+void avcpu_vgic_kick(struct avcpu_vm *vm, u64 mask);
+
 /* The CPU-interface part of a vCPU reset: live with a vGIC, trapping without. */
 void avcpu_vgic_vcpu_reset(struct avcpu_vcpu *vcpu);
 /* A vCPU appeared, went away or changed its MPIDR (vm->lock held). */

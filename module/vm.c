@@ -26,6 +26,7 @@
 #include <uapi/linux/avcpu.h>
 
 #include "avcpu.h"
+#include "eventfd.h"
 #include "hyp_call.h"
 #include "psci.h"
 #include "vcpu.h"
@@ -436,16 +437,8 @@ static long avcpu_vm_ioctl(struct file *file, unsigned int cmd, unsigned long ar
 		ret = avcpu_set_smc_policy(vm, (void __user *)arg);
 		mutex_unlock(&vm->lock);
 		return ret;
-	case AVCPU_IRQ_LINE:
-		return avcpu_irq_line(vm, (void __user *)arg);
-	case AVCPU_GET_VM_STATS:
-		return avcpu_vm_get_stats(vm, (void __user *)arg);
-	case AVCPU_CREATE_VGIC:
-		return avcpu_vgic_create(vm, (void __user *)arg);
-	case AVCPU_GET_VGIC_IRQ:
-		return avcpu_vgic_get_irq(vm, (void __user *)arg);
 	default:
-		return -ENOTTY;
+		return avcpu_vm_irq_ioctl(vm, cmd, arg);
 	}
 }
 
@@ -461,6 +454,7 @@ static void avcpu_vm_free(struct kref *ref)
 		avcpu_pgt_destroy(&vm->s2);
 	else
 		avcpu_el2_leaked(vm->s2.tables);
+	avcpu_eventfd_destroy(vm);	/* irqfds still use the vGIC */
 	avcpu_vgic_destroy(vm);
 	free_percpu(vm->last_vcpu_ran);
 	mmdrop(vm->mm);

@@ -24,6 +24,7 @@ struct avcpu_memslot {
 
 struct avcpu_vcpu;
 struct avcpu_vgic;
+struct avcpu_evfd;
 
 struct avcpu_vm {
 	struct kref ref;
@@ -44,13 +45,15 @@ struct avcpu_vm {
 	struct avcpu_vcpu_stats retired_stats;	/* of vCPUs already closed */
 	struct avcpu_vgic *vgic;	/* set once, before the first RUN (vgic.c) */
 	bool ran;			/* a vCPU has entered RUN: the vGIC is fixed */
+	struct avcpu_evfd *evfd;	/* eventfds bound (eventfd.c), from the first one */
 };
 
 int avcpu_vm_create(unsigned long flags);
 void avcpu_vm_put(struct avcpu_vm *vm);
 
-/* irq.c: AVCPU_IRQ_LINE. */
+/* irq.c: AVCPU_IRQ_LINE, and the VM ioctls about interrupts, eventfds and statistics. */
 long avcpu_irq_line(struct avcpu_vm *vm, const void __user *arg);
+long avcpu_vm_irq_ioctl(struct avcpu_vm *vm, unsigned int cmd, unsigned long arg);
 
 /* stats.c */
 long avcpu_vm_get_stats(struct avcpu_vm *vm, void __user *arg);

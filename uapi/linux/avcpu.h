@@ -9,7 +9,8 @@
  *                AVCPU_GET_VCPU_MMAP_SIZE
  *   VM fd        AVCPU_SET_MEMORY_REGION, AVCPU_CREATE_VCPU, AVCPU_GET_VCPU_MMAP_SIZE,
  *                AVCPU_TRANSLATE_GPA, AVCPU_SET_VM_CONFIG, AVCPU_SET_SMC_POLICY,
- *                AVCPU_IRQ_LINE, AVCPU_GET_VM_STATS, AVCPU_CREATE_VGIC, AVCPU_GET_VGIC_IRQ
+ *                AVCPU_IRQ_LINE, AVCPU_GET_VM_STATS, AVCPU_CREATE_VGIC, AVCPU_GET_VGIC_IRQ,
+ *                AVCPU_IOEVENTFD, AVCPU_IRQFD
  *   vCPU fd      AVCPU_RUN, AVCPU_GET_REGS, AVCPU_SET_REGS, AVCPU_GET_ONE_REG,
  *                AVCPU_SET_ONE_REG, AVCPU_GET_REG_LIST, AVCPU_GET_POWER_STATE,
  *                AVCPU_SET_POWER_STATE, AVCPU_GET_VCPU_STATS, mmap() of struct avcpu_run
@@ -43,6 +44,8 @@
 #define AVCPU_CAP_IRQ_LINE	9	/* AVCPU_IRQ_LINE: bit n set = AVCPU_IRQ_TYPE n works */
 #define AVCPU_CAP_VM_STATS	10	/* AVCPU_GET_VM_STATS */
 #define AVCPU_CAP_VGIC		11	/* AVCPU_CREATE_VGIC: the most SPIs a vGIC can have */
+#define AVCPU_CAP_IOEVENTFD	12	/* AVCPU_IOEVENTFD: the most bindings per VM */
+#define AVCPU_CAP_IRQFD		13	/* AVCPU_IRQFD: the most bindings per VM (0: no vGIC) */
 
 /* VM fd */
 struct avcpu_memory_region {
@@ -184,6 +187,43 @@ struct avcpu_vgic_irq {
 };
 #define AVCPU_GET_VGIC_IRQ	_IOWR(AVCPUIO, 0x18, struct avcpu_vgic_irq)
 
+/*
+ * An eventfd bound to a guest physical address (Documentation/api.rst, "Eventfds"): a
+ * guest write there of len bytes (0: any width) signals fd, and the guest goes on without
+ * an exit to userspace. With AVCPU_IOEVENTFD_DATAMATCH only a write of the value datamatch
+ * does. AVCPU_IOEVENTFD_DEASSIGN removes the binding of the same addr, len and datamatch
+ * (fd is not looked at).
+ */
+struct avcpu_ioeventfd {
+	__u64 addr;
+	__u64 datamatch;
+	__u32 len;			/* 1, 2, 4, 8, or 0 for any width */
+	__s32 fd;
+	__u32 flags;			/* AVCPU_IOEVENTFD_* */
+	__u32 pad;			/* must be 0 */
+	__u64 reserved[2];		/* must be 0 */
+};
+#define AVCPU_IOEVENTFD_DATAMATCH	(1U << 0)
+#define AVCPU_IOEVENTFD_DEASSIGN	(1U << 1)
+#define AVCPU_IOEVENTFD		_IOW(AVCPUIO, 0x19, struct avcpu_ioeventfd)
+
+/*
+ * An eventfd bound to an SPI of the vGIC: signalling fd raises INTID intid. Without
+ * AVCPU_IRQFD_RESAMPLE, a pulse (for an edge-triggered SPI); with it, the line stays high
+ * until the guest ends the interrupt, then it is lowered and resample_fd signalled (for a
+ * level-sensitive SPI). AVCPU_IRQFD_DEASSIGN removes the binding of intid.
+ */
+struct avcpu_irqfd {
+	__s32 fd;
+	__s32 resample_fd;		/* with AVCPU_IRQFD_RESAMPLE */
+	__u32 intid;			/* an SPI: 32 .. 32 + nr_spis - 1 */
+	__u32 flags;			/* AVCPU_IRQFD_* */
+	__u64 reserved[2];		/* must be 0 */
+};
+#define AVCPU_IRQFD_RESAMPLE	(1U << 0)
+#define AVCPU_IRQFD_DEASSIGN	(1U << 1)
+#define AVCPU_IRQFD		_IOW(AVCPUIO, 0x1a, struct avcpu_irqfd)
+
 /* vCPU fd */
 struct avcpu_regs {
 	__u64 x[31];
@@ -306,7 +346,7 @@ struct avcpu_vcpu_stats {
 	__u64 vgic_mmio;		/* distributor/redistributor accesses served in the kernel */
 	__u64 timer_irqs;		/* timer interrupts it acknowledged (virtual + physical) */
 	__u64 aborts_injected;		/* external aborts it took (fetches from nowhere) */
-	__u64 reserved[1];
+	__u64 ioeventfd_writes;		/* MMIO writes served by an ioeventfd (AVCPU_IOEVENTFD) */
 };
 #define AVCPU_GET_VCPU_STATS	_IOR(AVCPUIO, 0x28, struct avcpu_vcpu_stats)
 

@@ -14,6 +14,7 @@
 
 #include <linux/avcpu.h>
 
+#include "eventfd_args.h"
 #include "fuzz.h"
 
 namespace fuzz
@@ -27,7 +28,7 @@ constexpr size_t pool_size = 8 << 20;
 // What a failing ioctl may say; anything else is a finding (Documentation/api.rst).
 const std::set<int> documented_errnos = {E2BIG,	    EBUSY,  EEXIST, EFAULT, EINTR,  EINVAL,
 					 ENOENT,    ENOMEM, ENOSPC, ENOTTY, ERANGE, EPERM,
-					 EOVERFLOW, EMFILE, ENXIO,  ENODEV};
+					 EOVERFLOW, EMFILE, ENXIO,  ENODEV, EBADF};
 
 struct Vcpu {
 	int fd;
@@ -243,9 +244,22 @@ private:
 
 	void vm_misc(Report &r, Vm &vm)
 	{
-		switch (rng_.below(7)) {
+		switch (rng_.below(10)) {
 		case 5:
 			vgic_create(r, vm);
+			break;
+		case 7: {
+			auto a = random_ioeventfd(rng_, eventfds_);
+			check(r, "IOEVENTFD", ioctl(vm.fd, AVCPU_IOEVENTFD, &a));
+			break;
+		}
+		case 8: {
+			auto a = random_irqfd(rng_, eventfds_);
+			check(r, "IRQFD", ioctl(vm.fd, AVCPU_IRQFD, &a));
+			break;
+		}
+		case 9:
+			eventfds_.churn(rng_);
 			break;
 		case 6:
 			vgic_irq(r, vm);
@@ -508,6 +522,7 @@ private:
 	uint8_t *pool_ = nullptr, *ro_ = nullptr;
 	std::vector<Vm> vms_;
 	std::vector<uint64_t> reg_ids_;
+	EventfdPool eventfds_;
 };
 
 } // namespace
