@@ -90,9 +90,15 @@ boot() { # name qemu-run options...
 	fi
 }
 
+# One configuration of the matrix is also the Debian boot (qemu-run.sh --debian): dpkg
+# installs avcpu's .debs and perf counts its trace events there (avcpu_deb_test,
+# avcpu_perf_test), once rather than in every configuration.
+debian_config=6.12-max
 for k in $kernels; do
 	for c in $cpus; do
-		boot "$k-$c" --kernel "$k" --cpu "$c"
+		deb=()
+		[ "$k-$c" = "$debian_config" ] && deb=(--debian)
+		boot "$k-$c" --kernel "$k" --cpu "$c" "${deb[@]}"
 	done
 done
 
