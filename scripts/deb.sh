@@ -11,10 +11,26 @@
 # (AVCPU_FDT_ROOT, debian/rules), with Debian's aarch64-linux-gnu cross toolchain.
 # lintian checks the result; every tag left is overridden in debian/*lintian-overrides
 # with its reason.
+# OUT/tree.sha256 names the tree the packages came from (what --tree-hash prints).
 # Usage: deb.sh [OUT]   (default build/deb); prints the .deb paths last.
+#        deb.sh --tree-hash   the hash of the files a build would package, now
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${AVCPU_CACHE:-$top/.cache}
+
+# The tree's files, NUL-separated, relative to $top: git's view (tracked, and untracked
+# but not ignored), without files deleted from the work tree.
+tree_files() {
+	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
+		xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh)
+}
+tree_hash() {
+	(cd "$top" && tree_files | LC_ALL=C sort -z | xargs -0 -r sha256sum | sha256sum | cut -d' ' -f1)
+}
+if [ "${1:-}" = --tree-hash ]; then
+	tree_hash
+	exit 0
+fi
 out=${1:-${AVCPU_BUILD:-$top/build}/deb}
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 [ -n "$version" ] || { echo "deb: no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
@@ -25,9 +41,8 @@ fdt_deb=$(ls "$cache"/debs/libfdt-dev_*_arm64.deb 2>/dev/null | head -n 1)
 src=$out/avcpu-$version
 rm -rf "$out"
 mkdir -p "$src"
-(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-	xargs -0 -r sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
-	tar --null -T - -cf -) | tar -xf - -C "$src"
+(cd "$top" && tree_files | tar --null -T - -cf -) | tar -xf - -C "$src"
+tree_hash >"$out/tree.sha256"
 
 # The changelog entry is dated by the last commit, so that a rebuild is reproducible.
 when=$(git -C "$top" log -1 --format=%ct 2>/dev/null || date +%s)

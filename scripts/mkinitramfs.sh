@@ -8,6 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${AVCPU_CACHE:-$top/.cache}
 build=${AVCPU_BUILD:-$top/build}
 tag=$1 out=$2
+debian=${AVCPU_DEBIAN:-0}
 
 # shellcheck source=/dev/null
 . "$cache/versions.env"
@@ -29,15 +30,17 @@ install -m 755 "$top/scripts/guest/demo.sh" "$top/scripts/guest/bench.sh" \
 cp "$build/kmod-$tag/avcpu.ko" "$root/lib/modules/$kver/extra/"
 
 # Every selftest binary the selftests Makefile built, in a stable order. The default list
-# (what a boot without --tests runs) leaves out the two that only mean something in a boot
+# (what a boot without --tests runs) leaves out those that only mean something in a boot
 # of their own, where they are named: avcpu_refusal_test (the refusal boots of
 # selftests/boots.conf) and avcpu_kexec_test (--run kexec); elsewhere they could only skip.
+# avcpu_deb_test and avcpu_perf_test are listed in the Debian boot only (AVCPU_DEBIAN=1).
 : >"$root/avcpu/selftests/tests.list"
 for t in $(cd "$build/selftests" && ls | sort); do
 	f=$build/selftests/$t
 	[ -f "$f" ] && [ -x "$f" ] || continue
 	cp "$f" "$root/avcpu/selftests/"
 	case $t in avcpu_refusal_test | avcpu_kexec_test) continue ;; esac
+	case $debian$t in 0avcpu_deb_test | 0avcpu_perf_test) continue ;; esac
 	echo "$t" >>"$root/avcpu/selftests/tests.list"
 done
 [ -f "$top/selftests/settings" ] && cp "$top/selftests/settings" "$root/avcpu/selftests/"
@@ -64,21 +67,18 @@ bash "$top/scripts/install.sh" --destdir "$root/avcpu/install-root" --prefix /us
 	--kmod "$build/kmod-$tag/avcpu.ko" --kver "$kver" --userspace "$build/userspace-aarch64" \
 	--manifest "$root/avcpu/install-root.manifest" >/dev/null
 
-# For the kexec boot (AVCPU_KEXEC=1): kexec-tools with its libraries and glibc, and the
-# kernel image to kexec into.
-if [ "${AVCPU_KEXEC:-0}" = 1 ]; then
-	kx=$cache/kexec-arm64
-	libdir=$root/lib/aarch64-linux-gnu
-	mkdir -p "$libdir" "$root/avcpu/kexec"
-	cp "$kx/sbin/kexec" "$root/sbin/"
-	cp -a "$kx"/usr/lib/aarch64-linux-gnu/*.so* "$libdir/"
-	cp -a "$kx"/lib/aarch64-linux-gnu/*.so* "$libdir/" 2>/dev/null || true
-	cp -L /usr/aarch64-linux-gnu/lib/libc.so.6 "$libdir/"
-	cp -L /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 "$root/lib/"
-	ln -s ../ld-linux-aarch64.so.1 "$libdir/ld-linux-aarch64.so.1"
-	# Every library kexec needs, transitively, must be here: a missing one fails the
-	# build, not the boot.
-	todo="$root/sbin/kexec" seen=
+# Copies into the initramfs every shared library the given binaries need, transitively
+# (their DT_NEEDED entries), from the extracted Debian packages in $lib_dirs and glibc from
+# the cross toolchain. A library found nowhere fails the build, not the boot.
+libdir=$root/lib/aarch64-linux-gnu
+lib_dirs=
+add_libs() {
+	local todo="$*" seen='' obj need d
+	mkdir -p "$libdir"
+	if [ ! -e "$root/lib/ld-linux-aarch64.so.1" ]; then
+		cp -L /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 "$root/lib/"
+		ln -s ../ld-linux-aarch64.so.1 "$libdir/ld-linux-aarch64.so.1"
+	fi
 	while [ -n "$todo" ]; do
 		obj=${todo%% *}
 		todo=${todo#"$obj"}
@@ -86,12 +86,54 @@ if [ "${AVCPU_KEXEC:-0}" = 1 ]; then
 		for need in $(aarch64-linux-gnu-readelf -d "$obj" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p'); do
 			case " $seen " in *" $need "*) continue ;; esac
 			seen="$seen $need"
+			if [ ! -e "$libdir/$need" ]; then
+				for d in $lib_dirs /usr/aarch64-linux-gnu/lib; do
+					[ -e "$d/$need" ] && { cp -L "$d/$need" "$libdir/"; break; }
+				done
+			fi
 			[ -e "$libdir/$need" ] || { echo "mkinitramfs: $need (for ${obj##*/}) missing" >&2; exit 1; }
 			todo="$todo $libdir/$need"
 			todo=${todo# }
 		done
 	done
+}
+
+# For the kexec boot (AVCPU_KEXEC=1): kexec-tools with its libraries and glibc, and the
+# kernel image to kexec into.
+if [ "${AVCPU_KEXEC:-0}" = 1 ]; then
+	kx=$cache/kexec-arm64
+	lib_dirs="$kx/usr/lib/aarch64-linux-gnu $kx/lib/aarch64-linux-gnu"
+	mkdir -p "$root/avcpu/kexec"
+	cp "$kx/sbin/kexec" "$root/sbin/"
+	add_libs "$root/sbin/kexec"
 	cp -L "$cache/kernel-$tag/vmlinuz" "$root/avcpu/kexec/vmlinuz"
+fi
+
+# For the Debian boot (AVCPU_DEBIAN=1, qemu-run.sh --debian): dpkg, GNU tar and perf from
+# Debian's arm64 packages (make setup), avcpu's own packages and the modules DKMS built from
+# avcpu-dkms's sources (scripts/tests/deb-test.sh's result, rebuilt when the tree changed),
+# for avcpu_deb_test and avcpu_perf_test.
+if [ "$debian" = 1 ]; then
+	dt=$cache/debian-arm64
+	[ -f "$dt/.complete" ] || { echo "mkinitramfs: $dt missing: run 'make setup'" >&2; exit 1; }
+	pk=$build/deb-test
+	if [ "$(cat "$pk/tree.sha256" 2>/dev/null)" != "$(bash "$top/scripts/deb.sh" --tree-hash)" ] ||
+		[ ! -f "$pk/dkms/$kver/avcpu.ko" ]; then
+		echo "mkinitramfs: building the packages (scripts/tests/deb-test.sh)" >&2
+		bash "$top/scripts/tests/deb-test.sh" >"$build/deb-test.log" 2>&1 ||
+			{ tail -n 20 "$build/deb-test.log" >&2; exit 1; }
+	fi
+	lib_dirs="$dt/usr/lib/aarch64-linux-gnu $dt/lib/aarch64-linux-gnu"
+	cp "$dt/usr/bin/perf" "$root/usr/bin/"
+	cp "$dt/sbin/ldconfig" "$root/sbin/"
+	# dpkg and GNU tar (which dpkg-deb runs) on the PATH of avcpu_deb_test only: busybox's
+	# own dpkg and tar applets stay the test machine's.
+	mkdir -p "$root/avcpu/deb/bin"
+	cp "$dt/usr/bin/dpkg" "$dt/usr/bin/dpkg-deb" "$dt/usr/bin/dpkg-split" \
+		"$dt/usr/bin/dpkg-query" "$dt/bin/tar" "$root/avcpu/deb/bin/"
+	add_libs "$root"/avcpu/deb/bin/* "$root/usr/bin/perf"
+	cp "$pk"/avcpu-dkms_*.deb "$pk"/avcpu-tools_*.deb "$root/avcpu/deb/"
+	cp "$pk/dkms/$kver/avcpu.ko" "$root/avcpu/deb/"
 fi
 [ -f "$top/scripts/guest/kexec.sh" ] && install -m 755 "$top/scripts/guest/kexec.sh" "$root/avcpu/"
 

@@ -25,6 +25,8 @@ usage() {
 	                         same kernel, run the selftests there), bench or shell
 	  --bench ARGS           for --run bench: BACKEND[,ITERATIONS[,REPEAT]] (avcpu or kvm)
 	  --fuzz ARGS            for --run fuzz: avcpu-fuzz's arguments, comma-separated
+	  --debian               the Debian boot: dpkg, perf and avcpu's own .debs in the initramfs,
+	                         avcpu_deb_test and avcpu_perf_test in the default list
 	  --tests LIST           comma-separated selftest binaries to run (default all)
 	  --test-timeout S       per test binary, inside the guest (default 300)
 	  --boot-timeout S       whole boot, on the host (default 1200)
@@ -35,7 +37,7 @@ usage() {
 	EOF2
 }
 
-qemu_ver=7.2 mte=0 kernel=6.12 cpu=max smp=4 mem=2048 el2=on kvm=none vhe=0 icount=0 run=selftests tests= bench=avcpu fuzz=
+debian=0 qemu_ver=7.2 mte=0 kernel=6.12 cpu=max smp=4 mem=2048 el2=on kvm=none vhe=0 icount=0 run=selftests tests= bench=avcpu fuzz=
 test_timeout=300 boot_timeout=1200 append= name= log= quiet=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -43,6 +45,7 @@ while [ $# -gt 0 ]; do
 	--cpu) cpu=$2; shift ;;
 	--qemu) qemu_ver=$2; shift ;;
 	--mte) mte=1 ;;
+	--debian) debian=1 ;;
 	--smp) smp=$2; shift ;;
 	--mem) mem=$2; shift ;;
 	--el2) el2=$2; shift ;;
@@ -83,7 +86,8 @@ mkdir -p "$build/logs"
 log=${log:-$build/logs/$name.log}
 initrd=$build/initramfs-$kernel.cpio.gz
 [ "$run" = kexec ] && initrd=$build/initramfs-$kernel-kexec.cpio.gz
-AVCPU_KEXEC=$([ "$run" = kexec ] && echo 1 || echo 0) \
+[ $debian -eq 1 ] && initrd=$build/initramfs-$kernel-debian.cpio.gz
+AVCPU_KEXEC=$([ "$run" = kexec ] && echo 1 || echo 0) AVCPU_DEBIAN=$debian \
 	bash "$top/scripts/mkinitramfs.sh" "$kernel" "$initrd"
 
 cmdline="console=ttyAMA0 panic=-1"
@@ -116,7 +120,7 @@ qemu+=(-display none -serial stdio -monitor none)
 start=$(date +%s)
 echo "qemu-run: $name: kernel $kernel ($(. "$cache/versions.env"; \
 	[ "$kernel" = 6.1 ] && echo "$K61_ABI $K61_VERSION" || echo "$K612_ABI $K612_VERSION")), \
-qemu $qemu_ver, cpu $cpu_arg$([ $mte -eq 1 ] && echo ' (mte)'), smp $smp, el2 $el2, kvm-arm.mode=$kvm$([ $vhe -eq 1 ] && echo ', VHE')$([ $icount -eq 1 ] && echo ', icount')"
+qemu $qemu_ver, cpu $cpu_arg$([ $mte -eq 1 ] && echo ' (mte)')$([ $debian -eq 1 ] && echo ', debian'), smp $smp, el2 $el2, kvm-arm.mode=$kvm$([ $vhe -eq 1 ] && echo ', VHE')$([ $icount -eq 1 ] && echo ', icount')"
 set +e
 if [ $quiet -eq 1 ]; then
 	timeout -k 10 "$boot_timeout" "${qemu[@]}" </dev/null 2>&1 | tee "$log" |

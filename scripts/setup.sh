@@ -7,6 +7,7 @@
 #  - two arm64 kernels (6.1 from bookworm, 6.12 from bookworm-backports/security), each as
 #    a bootable image plus a module build tree, extracted under $AVCPU_CACHE, never installed;
 #  - busybox-static:arm64 for the initramfs;
+#  - dpkg, tar and linux-perf (arm64) with their libraries for the test machine's Debian boot;
 #  - QEMU 10 from bookworm-backports, extracted beside the system's QEMU 7.2;
 #  - the kselftest harness headers from the matching linux-source package.
 #
@@ -202,19 +203,27 @@ prepare_busybox() {
 	file "$cache/busybox/bin/busybox" | grep -q 'ARM aarch64' || die "busybox is not aarch64"
 }
 
-# Static arm64 libraries the cross-built userspace links (libfdt for avcpu-run's device
-# trees), extracted into a sysroot under the cache rather than installed as arm64 packages.
-prepare_arm64_libs() {
-	local root=$cache/sysroot-arm64 pkg ver
-	[ -f "$root/.complete" ] && return 0
-	rm -rf "$root"
-	mkdir -p "$root"
-	for pkg in libfdt-dev libfdt1; do
+# Extracts the apt lists' version of each arm64 package PKG... into ROOT (fetched if needed).
+extract_arm64() {
+	local root=$1 pkg ver
+	shift
+	for pkg in "$@"; do
 		ver=$(pkg_version "$pkg:arm64")
 		[ -n "$ver" ] || { apt_update; ver=$(pkg_version "$pkg:arm64"); }
+		[ -n "$ver" ] || die "no $pkg:arm64 in the apt lists"
 		fetch "$pkg" "$ver" arm64
 		dpkg-deb -x "$(deb_of "$pkg" "$ver" arm64)" "$root"
 	done
+}
+
+# Static arm64 libraries the cross-built userspace links (libfdt for avcpu-run's device
+# trees), extracted into a sysroot under the cache rather than installed as arm64 packages.
+prepare_arm64_libs() {
+	local root=$cache/sysroot-arm64
+	[ -f "$root/.complete" ] && return 0
+	rm -rf "$root"
+	mkdir -p "$root"
+	extract_arm64 "$root" libfdt-dev libfdt1
 	[ -f "$root/usr/lib/aarch64-linux-gnu/libfdt.a" ] || die "libfdt.a (arm64) missing"
 	touch "$root/.complete"
 }
@@ -223,20 +232,37 @@ prepare_arm64_libs() {
 # kexec boot of the test machine. glibc itself comes from the cross toolchain.
 kexec_pkgs=(kexec-tools zlib1g libxenmisc4.17 libxenevtchn1 libxentoollog1 libxencall1
 	libxenforeignmemory1 libxendevicemodel1 libxengnttab1 libxentoolcore1)
+
 prepare_kexec() {
-	local root=$cache/kexec-arm64 pkg ver
+	local root=$cache/kexec-arm64
 	[ -f "$root/.complete" ] && return 0
 	rm -rf "$root"
 	mkdir -p "$root"
-	for pkg in "${kexec_pkgs[@]}"; do
-		ver=$(pkg_version "$pkg:arm64")
-		[ -n "$ver" ] || { apt_update; ver=$(pkg_version "$pkg:arm64"); }
-		[ -n "$ver" ] || die "no $pkg:arm64 in the apt lists"
-		fetch "$pkg" "$ver" arm64
-		dpkg-deb -x "$(deb_of "$pkg" "$ver" arm64)" "$root"
-	done
+	extract_arm64 "$root" "${kexec_pkgs[@]}"
 	[ -x "$root/sbin/kexec" ] || die "kexec (arm64) missing after extraction"
 	touch "$root/.complete"
+}
+
+# For the test machine's Debian boot (scripts/qemu-run.sh --debian): dpkg and GNU tar, to
+# install avcpu's own .debs there, ldconfig (which dpkg wants on PATH), and linux-perf at
+# the 6.1 kernel's version (bookworm's; it reads the 6.12 kernel's trace events as well),
+# with the libraries their ELF closure needs (libperl and libpython are linked in, their
+# modules are not). Extracted, not installed; scripts/mkinitramfs.sh copies in only what
+# the binaries need.
+debian_tool_pkgs=(dpkg tar libc-bin libbz2-1.0 liblzma5 libmd0 libselinux1 libpcre2-8-0 libzstd1 zlib1g
+	libacl1 libbabeltrace1 libcap2 libdw1 libelf1 libnuma1 libopencsd1 libperl5.36
+	libpython3.11 libslang2 libunwind8 libglib2.0-0 libcrypt1 libuuid1 libexpat1)
+prepare_debian_tools() {
+	local root=$cache/debian-arm64 stamp="$K61_VERSION ${debian_tool_pkgs[*]}"
+	[ -f "$root/.complete" ] && [ "$(cat "$root/.complete")" = "$stamp" ] && return 0
+	rm -rf "$root"
+	mkdir -p "$root"
+	fetch linux-perf "$K61_VERSION" arm64
+	dpkg-deb -x "$(deb_of linux-perf "$K61_VERSION" arm64)" "$root"
+	extract_arm64 "$root" "${debian_tool_pkgs[@]}"
+	[ -x "$root/usr/bin/perf" ] && [ -x "$root/usr/bin/dpkg" ] ||
+		die "perf or dpkg (arm64) missing after extraction"
+	echo "$stamp" >"$root/.complete"
 }
 
 # QEMU 10 from bookworm-backports, for the configurations that need newer CPU models
@@ -290,6 +316,7 @@ main() {
 	prepare_busybox
 	prepare_arm64_libs
 	prepare_kexec
+	prepare_debian_tools
 	prepare_qemu10
 	touch "$cache/.setup-done"
 	log "ready: kernels $K61_ABI and $K612_ABI in ${cache#"$top"/}"

@@ -93,12 +93,18 @@ boot() { # name qemu-run options...
 # Two configurations run every test at full depth, one per kernel; the others, there to
 # show each path on another CPU model or QEMU, run lean (selftests/avcpu_depth.h): shorter
 # campaigns and no repeated Linux boots, so that make test stays within its 40 minutes.
+# One configuration is also the Debian boot (qemu-run.sh --debian): dpkg installs avcpu's
+# .debs and perf counts its trace events there (avcpu_deb_test, avcpu_perf_test), once
+# rather than in every configuration.
 full_configs=" 6.12-max 6.1-cortex-a72 "
+debian_config=6.12-max
 for k in $kernels; do
 	for c in $cpus; do
 		depth=lean
 		case $full_configs in *" $k-$c "*) depth=full ;; esac
-		boot "$k-$c" --kernel "$k" --cpu "$c" --append "avcpu.depth=$depth"
+		deb=()
+		[ "$k-$c" = "$debian_config" ] && deb=(--debian)
+		boot "$k-$c" --kernel "$k" --cpu "$c" --append "avcpu.depth=$depth" "${deb[@]}"
 	done
 done
 

@@ -8,10 +8,14 @@
 #  3. DKMS builds avcpu.ko from the packaged sources (usr/src/avcpu-VERSION with the
 #     packaged dkms.conf) against both cached arm64 kernels, as dkms-test.sh does from
 #     the tree, and skips an x86_64 target (BUILD_EXCLUSIVE_ARCH).
-# Nothing outside a scratch directory is touched. Prints "ok"/"not ok" lines.
+# Nothing outside a scratch directory is touched, but for the result: when every check
+# passed, the packages and the DKMS-built modules go to BUILD/deb-test (dkms/KVER/avcpu.ko,
+# tree.sha256), which the test machine's Debian boot installs (scripts/mkinitramfs.sh,
+# avcpu_deb_test). Prints "ok"/"not ok" lines.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${AVCPU_CACHE:-$top/.cache}
+build=${AVCPU_BUILD:-$top/build}
 for t in dpkg-buildpackage dh dh_dkms dkms lintian; do
 	command -v $t >/dev/null || { echo "deb-test: SKIP: $t is not installed"; exit 4; }
 done
@@ -130,6 +134,8 @@ for kver in "$K61_ABI" "$K612_ABI"; do
 	vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null || true)
 	if [ -n "$ko" ] && [ "${vermagic%% *}" = "$kver" ] && file -L "$ko" | grep -q 'ARM aarch64'; then
 		ok "dkms from avcpu-dkms for $kver: ${ko#"$tmp/kinst/"}"
+		mkdir -p "$tmp/deb/dkms/$kver"
+		cp "$ko" "$tmp/deb/dkms/$kver/avcpu.ko"
 	else
 		notok "dkms from avcpu-dkms installed no arm64 avcpu.ko for $kver (${ko:-none}, '$vermagic')"
 	fi
@@ -145,4 +151,12 @@ else
 fi
 dkms remove -m avcpu -v "$version" --all "${trees[@]}" >"$tmp/log" 2>&1 ||
 	{ notok "dkms remove"; sed 's/^/#   /' "$tmp/log"; }
+if [ $fail -eq 0 ]; then
+	rm -rf "$build/deb-test.tmp" "$build/deb-test.old"
+	mkdir -p "$build/deb-test.tmp"
+	cp -r "$tmp"/deb/*.deb "$tmp/deb/dkms" "$tmp/deb/tree.sha256" "$build/deb-test.tmp/"
+	[ -d "$build/deb-test" ] && mv "$build/deb-test" "$build/deb-test.old"
+	mv "$build/deb-test.tmp" "$build/deb-test"
+	rm -rf "$build/deb-test.old"
+fi
 exit $fail
