@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+// A fake /dev/kvm (arm64) for host unit tests of libavcpu's KVM backend: it records every
+// ioctl in order, keeps ONE_REG values, device attributes and interrupt lines, and RUN
+// plays back a script of kvm_run exits per vCPU, otherwise waiting to be kicked.
+#pragma once
+
+#include <sys/mman.h>
+
+#include <linux/kvm.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "avcpu/kernel.h"
+
+class FakeKvm final : public avcpu::Kernel
+{
+public:
+	using Step = std::function<void(kvm_run &)>;
+	struct Attr {
+		uint32_t group;
+		uint64_t attr;
+		uint64_t value;
+	};
+	static constexpr uint32_t target = 5; // KVM_ARM_TARGET_GENERIC_V8
+
+	int fail_open = 0;				// errno for open()
+	std::map<unsigned long, int> fail;		// ioctl request -> errno
+	std::vector<unsigned long> calls;		// every ioctl request, in order
+	std::map<int, std::deque<Step>> script;		// by vCPU id
+	std::map<int, std::map<uint64_t, uint64_t>> regs; // by vCPU id, ONE_REG id
+	std::map<int, kvm_vcpu_init> inits;		// by vCPU id, as last initialised
+	std::map<int, uint32_t> mp_state;		// by vCPU id
+	std::vector<kvm_userspace_memory_region> slots; // every KVM_SET_USER_MEMORY_REGION
+	std::vector<uint32_t> device_types;		// every KVM_CREATE_DEVICE
+	std::vector<Attr> attrs;			// every KVM_SET_DEVICE_ATTR
+	std::vector<kvm_irq_level> irq_levels;		// every KVM_IRQ_LINE
+	std::map<int, std::vector<uint64_t>> mmio_data_seen; // mmio.data at each KVM_RUN
+
+	int open(const char *, int) override
+	{
+		if (fail_open)
+			return errno = fail_open, -1;
+		return new_fd(Kind::system, -1);
+	}
+	int close(int fd) override
+	{
+		std::lock_guard g(lock_);
+		return fds_.erase(fd) ? 0 : (errno = EBADF, -1);
+	}
+	int ioctl(int fd, unsigned long req, unsigned long arg) override;
+	void *mmap(size_t length, int fd) override
+	{
+		std::lock_guard g(lock_);
+		auto it = fds_.find(fd);
+		if (it == fds_.end() || it->second.kind != Kind::vcpu)
+			return errno = ENODEV, MAP_FAILED;
+		void *p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		runs_[it->second.id] = static_cast<kvm_run *>(p);
+		return p;
+	}
+	int munmap(void *addr, size_t length) override
+	{
+		std::lock_guard g(lock_);
+		unmapped_++;
+		return ::munmap(addr, length);
+	}
+
+	size_t open_fds()
+	{
+		std::lock_guard g(lock_);
+		return fds_.size();
+	}
+	size_t mapped_runs()
+	{
+		std::lock_guard g(lock_);
+		return runs_.size() - unmapped_;
+	}
+
+private:
+	enum class Kind { system, vm, vcpu, device };
+	struct Fd {
+		Kind kind;
+		int id;
+	};
+	int new_fd(Kind kind, int id)
+	{
+		std::lock_guard g(lock_);
+		fds_[next_] = {kind, id};
+		return next_++;
+	}
+	int vcpu_ioctl(int id, unsigned long req, unsigned long arg);
+	int run(int id);
+
+	std::mutex lock_;
+	std::map<int, Fd> fds_;
+	std::map<int, kvm_run *> runs_;
+	size_t unmapped_ = 0;
+	int next_ = 100;
+};
+
+inline int FakeKvm::ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	Fd f;
+	{
+		std::lock_guard g(lock_);
+		calls.push_back(req);
+		auto it = fds_.find(fd);
+		if (it == fds_.end())
+			return errno = EBADF, -1;
+		f = it->second;
+		if (auto e = fail.find(req); e != fail.end())
+			return errno = e->second, -1;
+	}
+	void *p = reinterpret_cast<void *>(arg);
+	switch (req) {
+	case KVM_GET_API_VERSION:
+		return f.kind == Kind::system ? 12 : (errno = ENOTTY, -1);
+	case KVM_GET_VCPU_MMAP_SIZE:
+		return int(sizeof(kvm_run) + 4095) & ~4095;
+	case KVM_CREATE_VM:
+		return new_fd(Kind::vm, 0);
+	case KVM_CREATE_VCPU:
+		return new_fd(Kind::vcpu, int(arg));
+	case KVM_ARM_PREFERRED_TARGET:
+		std::memset(p, 0, sizeof(kvm_vcpu_init));
+		static_cast<kvm_vcpu_init *>(p)->target = target;
+		return 0;
+	case KVM_CREATE_DEVICE: {
+		auto *d = static_cast<kvm_create_device *>(p);
+		{
+			std::lock_guard g(lock_);
+			device_types.push_back(d->type);
+		}
+		d->fd = uint32_t(new_fd(Kind::device, 0));
+		return 0;
+	}
+	case KVM_SET_DEVICE_ATTR: {
+		auto *a = static_cast<kvm_device_attr *>(p);
+		uint64_t value = 0;
+		if (a->group == KVM_DEV_ARM_VGIC_GRP_NR_IRQS)
+			value = *reinterpret_cast<uint32_t *>(a->addr);
+		else if (a->group == KVM_DEV_ARM_VGIC_GRP_ADDR)
+			value = *reinterpret_cast<uint64_t *>(a->addr);
+		std::lock_guard g(lock_);
+		attrs.push_back({a->group, a->attr, value});
+		return 0;
+	}
+	case KVM_SET_USER_MEMORY_REGION: {
+		std::lock_guard g(lock_);
+		slots.push_back(*static_cast<kvm_userspace_memory_region *>(p));
+		return 0;
+	}
+	case KVM_IRQ_LINE: {
+		std::lock_guard g(lock_);
+		irq_levels.push_back(*static_cast<kvm_irq_level *>(p));
+		return 0;
+	}
+	default:
+		if (f.kind == Kind::vcpu)
+			return vcpu_ioctl(f.id, req, arg);
+		return errno = ENOTTY, -1;
+	}
+}
+
+inline int FakeKvm::vcpu_ioctl(int id, unsigned long req, unsigned long arg)
+{
+	void *p = reinterpret_cast<void *>(arg);
+	std::unique_lock g(lock_);
+	switch (req) {
+	case KVM_ARM_VCPU_INIT: {
+		auto *init = static_cast<kvm_vcpu_init *>(p);
+		if (init->target != target)
+			return errno = EINVAL, -1;
+		inits[id] = *init;
+		bool off = init->features[0] & (1U << KVM_ARM_VCPU_POWER_OFF);
+		mp_state[id] = off ? KVM_MP_STATE_STOPPED : KVM_MP_STATE_RUNNABLE;
+		return 0;
+	}
+	case KVM_GET_ONE_REG:
+	case KVM_SET_ONE_REG: {
+		auto *one = static_cast<kvm_one_reg *>(p);
+		size_t size = 1U << ((one->id & KVM_REG_SIZE_MASK) >> KVM_REG_SIZE_SHIFT);
+		if (size > sizeof(uint64_t))
+			return errno = EINVAL, -1;
+		auto *value = reinterpret_cast<void *>(one->addr);
+		if (req == KVM_SET_ONE_REG) {
+			uint64_t v = 0;
+			std::memcpy(&v, value, size);
+			regs[id][one->id] = v;
+		} else {
+			std::memcpy(value, &regs[id][one->id], size);
+		}
+		return 0;
+	}
+	case KVM_GET_MP_STATE:
+		static_cast<kvm_mp_state *>(p)->mp_state = mp_state[id];
+		return 0;
+	case KVM_SET_MP_STATE:
+		mp_state[id] = static_cast<kvm_mp_state *>(p)->mp_state;
+		return 0;
+	case KVM_RUN:
+		g.unlock();
+		return run(id);
+	default:
+		return errno = ENOTTY, -1;
+	}
+}
+
+// The next scripted exit, or an interruptible wait like a guest that never exits.
+inline int FakeKvm::run(int id)
+{
+	kvm_run *r;
+	Step step;
+	{
+		std::lock_guard g(lock_);
+		r = runs_[id];
+		uint64_t data = 0;
+		std::memcpy(&data, r->mmio.data, sizeof(data));
+		mmio_data_seen[id].push_back(data);
+		auto &q = script[id];
+		if (!q.empty()) {
+			step = q.front();
+			q.pop_front();
+		}
+	}
+	if (step && !__atomic_load_n(&r->immediate_exit, __ATOMIC_SEQ_CST)) {
+		step(*r);
+		return 0;
+	}
+	while (!__atomic_load_n(&r->immediate_exit, __ATOMIC_SEQ_CST))
+		std::this_thread::sleep_for(std::chrono::milliseconds(1));
+	return errno = EINTR, -1;
+}
