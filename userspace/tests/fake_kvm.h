@@ -31,17 +31,17 @@ public:
 	};
 	static constexpr uint32_t target = 5; // KVM_ARM_TARGET_GENERIC_V8
 
-	int fail_open = 0;				// errno for open()
-	std::map<unsigned long, int> fail;		// ioctl request -> errno
-	std::vector<unsigned long> calls;		// every ioctl request, in order
-	std::map<int, std::deque<Step>> script;		// by vCPU id
-	std::map<int, std::map<uint64_t, uint64_t>> regs; // by vCPU id, ONE_REG id
-	std::map<int, kvm_vcpu_init> inits;		// by vCPU id, as last initialised
-	std::map<int, uint32_t> mp_state;		// by vCPU id
-	std::vector<kvm_userspace_memory_region> slots; // every KVM_SET_USER_MEMORY_REGION
-	std::vector<uint32_t> device_types;		// every KVM_CREATE_DEVICE
-	std::vector<Attr> attrs;			// every KVM_SET_DEVICE_ATTR
-	std::vector<kvm_irq_level> irq_levels;		// every KVM_IRQ_LINE
+	int fail_open = 0;				     // errno for open()
+	std::map<unsigned long, int> fail;		     // ioctl request -> errno
+	std::vector<unsigned long> calls;		     // every ioctl request, in order
+	std::map<int, std::deque<Step>> script;		     // by vCPU id
+	std::map<int, std::map<uint64_t, uint64_t>> regs;    // by vCPU id, ONE_REG id
+	std::map<int, kvm_vcpu_init> inits;		     // by vCPU id, as last initialised
+	std::map<int, uint32_t> mp_state;		     // by vCPU id
+	std::vector<kvm_userspace_memory_region> slots;	     // every KVM_SET_USER_MEMORY_REGION
+	std::vector<uint32_t> device_types;		     // every KVM_CREATE_DEVICE
+	std::vector<Attr> attrs;			     // every KVM_SET_DEVICE_ATTR
+	std::vector<kvm_irq_level> irq_levels;		     // every KVM_IRQ_LINE
 	std::map<int, std::vector<uint64_t>> mmio_data_seen; // mmio.data at each KVM_RUN
 
 	int open(const char *, int) override

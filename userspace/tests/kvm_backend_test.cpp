@@ -24,7 +24,7 @@ constexpr uint64_t kvm_x0 = 0x6030000000100000, kvm_x1 = 0x6030000000100002;
 constexpr uint64_t kvm_pc = 0x6030000000100040, kvm_pstate = 0x6030000000100042;
 constexpr uint64_t kvm_sp_el1 = 0x6030000000100044, kvm_spsr_el1 = 0x6030000000100048;
 constexpr uint64_t kvm_mpidr_el1 = 0x603000000013c005; // sysreg 3,0,0,0,5
-constexpr uint64_t kvm_fpcr = 0x60200000001000d5; // 32 bits, after V0-V31 and FPSR
+constexpr uint64_t kvm_fpcr = 0x60200000001000d5;      // 32 bits, after V0-V31 and FPSR
 
 constexpr uint64_t gicd = 0x08000000, gicr = 0x080a0000;
 
@@ -96,12 +96,23 @@ TEST_F(KvmFixture, VmGicAndVcpusInKvmsOrder)
 	ASSERT_TRUE(std::holds_alternative<exits::Interrupted>(vcpus[0].run().value()));
 
 	const std::vector<unsigned long> want = {
-		KVM_GET_API_VERSION,	  KVM_GET_VCPU_MMAP_SIZE,   KVM_CREATE_VM,
-		KVM_CREATE_DEVICE,	  KVM_SET_DEVICE_ATTR,	    KVM_SET_DEVICE_ATTR,
-		KVM_SET_DEVICE_ATTR,	  KVM_CREATE_VCPU,	    KVM_ARM_PREFERRED_TARGET,
-		KVM_ARM_VCPU_INIT,	  KVM_CREATE_VCPU,	    KVM_ARM_PREFERRED_TARGET,
-		KVM_ARM_VCPU_INIT,	  KVM_SET_USER_MEMORY_REGION, KVM_IRQ_LINE,
-		KVM_SET_DEVICE_ATTR,	  KVM_RUN,
+		KVM_GET_API_VERSION,
+		KVM_GET_VCPU_MMAP_SIZE,
+		KVM_CREATE_VM,
+		KVM_CREATE_DEVICE,
+		KVM_SET_DEVICE_ATTR,
+		KVM_SET_DEVICE_ATTR,
+		KVM_SET_DEVICE_ATTR,
+		KVM_CREATE_VCPU,
+		KVM_ARM_PREFERRED_TARGET,
+		KVM_ARM_VCPU_INIT,
+		KVM_CREATE_VCPU,
+		KVM_ARM_PREFERRED_TARGET,
+		KVM_ARM_VCPU_INIT,
+		KVM_SET_USER_MEMORY_REGION,
+		KVM_IRQ_LINE,
+		KVM_SET_DEVICE_ATTR,
+		KVM_RUN,
 	};
 	EXPECT_EQ(want, k.calls);
 	EXPECT_EQ(std::vector<uint32_t>{KVM_DEV_TYPE_ARM_VGIC_V3}, k.device_types);

@@ -76,18 +76,16 @@ bool Boot::prepare()
 bool Boot::open_vm()
 {
 	auto dev = avcpu::Device::open(o_.device, kernel_);
+	bool kvm_node = o_.device == avcpu::Device::kvm_path;
+	const char *hint = kvm_node ? "; does KVM own EL2 here?)" : "; is avcpu.ko loaded?)";
 	if (!dev)
-		return fail(status_unavailable,
-			    dev.error().message() + " (" + o_.device +
-				    (o_.device == avcpu::Device::kvm_path
-					     ? "; does KVM own EL2 here?)"
-					     : "; is avcpu.ko loaded?)"));
+		return fail(status_unavailable, dev.error().message() + " (" + o_.device + hint);
 	device_.emplace(std::move(dev).value());
 	bool kvm = device_->hypervisor() == avcpu::Hypervisor::kvm;
 	if (kvm && o_.user_psci)
 		return fail(status_unavailable,
-			    "--psci=user needs avcpu: KVM serves PSCI in the kernel (" +
-				    o_.device + " is KVM)");
+			    "--psci=user needs avcpu: KVM serves PSCI in the kernel (" + o_.device +
+				    " is KVM)");
 	auto vm = device_->create_vm();
 	if (!vm)
 		return fail(status_unavailable, vm.error().message());

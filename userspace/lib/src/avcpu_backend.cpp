@@ -258,7 +258,8 @@ Result<std::unique_ptr<VmBackend>> create_avcpu_vm(Kernel &kernel, int device_fd
 	int fd = kernel.ioctl(device_fd, AVCPU_CREATE_VM, 0);
 	if (fd < 0)
 		return last_error("AVCPU_CREATE_VM");
-	return std::unique_ptr<VmBackend>(std::make_unique<AvcpuVm>(UniqueFd(kernel, fd), size_t(size)));
+	return std::unique_ptr<VmBackend>(
+		std::make_unique<AvcpuVm>(UniqueFd(kernel, fd), size_t(size)));
 }
 
 } // namespace avcpu

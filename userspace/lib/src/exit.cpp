@@ -148,9 +148,10 @@ std::string describe_exit(const Exit &exit)
 			[&](const exits::Wfi &) { std::snprintf(buf, sizeof(buf), "wfi"); },
 			[&](const exits::Unknown &u) {
 				if (u.name)
-					std::snprintf(buf, sizeof(buf),
-						      "unsupported %s exit %u (%s), detail %#" PRIx64,
-						      u.hypervisor, u.reason, u.name, u.detail);
+					std::snprintf(
+						buf, sizeof(buf),
+						"unsupported %s exit %u (%s), detail %#" PRIx64,
+						u.hypervisor, u.reason, u.name, u.detail);
 				else
 					std::snprintf(buf, sizeof(buf), "unknown exit %u",
 						      u.reason);

@@ -63,9 +63,9 @@ Exit system_event(const kvm_run &run)
 	case KVM_SYSTEM_EVENT_RESET: {
 		bool reset2 = run.system_event.ndata > 0 &&
 			      (run.system_event.data[0] & KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2);
-		return exits::SystemEvent{
-			reset2 ? uint32_t(AVCPU_SYSTEM_EVENT_RESET2) : AVCPU_SYSTEM_EVENT_RESET, 0,
-			0};
+		return exits::SystemEvent{reset2 ? uint32_t(AVCPU_SYSTEM_EVENT_RESET2)
+						 : AVCPU_SYSTEM_EVENT_RESET,
+					  0, 0};
 	}
 	default:
 		return unsupported(run, run.system_event.type);

@@ -89,7 +89,6 @@ private:
 class Vcpu
 {
 public:
-
 	unsigned id() const { return id_; }
 
 	// AVCPU_RUN. An Interrupted exit is a value, not an error.
