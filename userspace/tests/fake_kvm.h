@@ -18,9 +18,9 @@
 #include <thread>
 #include <vector>
 
-#include "avcpu/kernel.h"
+#include "fake_fds.h"
 
-class FakeKvm final : public avcpu::Kernel
+class FakeKvm final : public FakeFds
 {
 public:
 	using Step = std::function<void(kvm_run &)>;
@@ -31,7 +31,6 @@ public:
 	};
 	static constexpr uint32_t target = 5; // KVM_ARM_TARGET_GENERIC_V8
 
-	int fail_open = 0;				     // errno for open()
 	std::map<unsigned long, int> fail;		     // ioctl request -> errno
 	std::vector<unsigned long> calls;		     // every ioctl request, in order
 	std::map<int, std::deque<Step>> script;		     // by vCPU id
@@ -44,67 +43,11 @@ public:
 	std::vector<kvm_irq_level> irq_levels;		     // every KVM_IRQ_LINE
 	std::map<int, std::vector<uint64_t>> mmio_data_seen; // mmio.data at each KVM_RUN
 
-	int open(const char *, int) override
-	{
-		if (fail_open)
-			return errno = fail_open, -1;
-		return new_fd(Kind::system, -1);
-	}
-	int close(int fd) override
-	{
-		std::lock_guard g(lock_);
-		return fds_.erase(fd) ? 0 : (errno = EBADF, -1);
-	}
 	int ioctl(int fd, unsigned long req, unsigned long arg) override;
-	void *mmap(size_t length, int fd) override
-	{
-		std::lock_guard g(lock_);
-		auto it = fds_.find(fd);
-		if (it == fds_.end() || it->second.kind != Kind::vcpu)
-			return errno = ENODEV, MAP_FAILED;
-		void *p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		runs_[it->second.id] = static_cast<kvm_run *>(p);
-		return p;
-	}
-	int munmap(void *addr, size_t length) override
-	{
-		std::lock_guard g(lock_);
-		unmapped_++;
-		return ::munmap(addr, length);
-	}
-
-	size_t open_fds()
-	{
-		std::lock_guard g(lock_);
-		return fds_.size();
-	}
-	size_t mapped_runs()
-	{
-		std::lock_guard g(lock_);
-		return runs_.size() - unmapped_;
-	}
 
 private:
-	enum class Kind { system, vm, vcpu, device };
-	struct Fd {
-		Kind kind;
-		int id;
-	};
-	int new_fd(Kind kind, int id)
-	{
-		std::lock_guard g(lock_);
-		fds_[next_] = {kind, id};
-		return next_++;
-	}
 	int vcpu_ioctl(int id, unsigned long req, unsigned long arg);
 	int run(int id);
-
-	std::mutex lock_;
-	std::map<int, Fd> fds_;
-	std::map<int, kvm_run *> runs_;
-	size_t unmapped_ = 0;
-	int next_ = 100;
 };
 
 inline int FakeKvm::ioctl(int fd, unsigned long req, unsigned long arg)
@@ -123,7 +66,7 @@ inline int FakeKvm::ioctl(int fd, unsigned long req, unsigned long arg)
 	void *p = reinterpret_cast<void *>(arg);
 	switch (req) {
 	case KVM_GET_API_VERSION:
-		return f.kind == Kind::system ? 12 : (errno = ENOTTY, -1);
+		return f.kind == Kind::device ? 12 : (errno = ENOTTY, -1);
 	case KVM_GET_VCPU_MMAP_SIZE:
 		return int(sizeof(kvm_run) + 4095) & ~4095;
 	case KVM_CREATE_VM:
@@ -140,7 +83,7 @@ inline int FakeKvm::ioctl(int fd, unsigned long req, unsigned long arg)
 			std::lock_guard g(lock_);
 			device_types.push_back(d->type);
 		}
-		d->fd = uint32_t(new_fd(Kind::device, 0));
+		d->fd = uint32_t(new_fd(Kind::interrupt_controller, 0));
 		return 0;
 	}
 	case KVM_SET_DEVICE_ATTR: {
@@ -222,7 +165,7 @@ inline int FakeKvm::run(int id)
 	Step step;
 	{
 		std::lock_guard g(lock_);
-		r = runs_[id];
+		r = run_of<kvm_run>(id);
 		uint64_t data = 0;
 		std::memcpy(&data, r->mmio.data, sizeof(data));
 		mmio_data_seen[id].push_back(data);
