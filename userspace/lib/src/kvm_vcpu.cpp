@@ -19,8 +19,6 @@ namespace
 // PSTATE after a reset: EL1h, D, A, I and F masked (Arm ARM D1.6; KVM resets to it too).
 constexpr uint64_t pstate_el1h_daif_masked = 0x3c5;
 constexpr unsigned nr_x_regs = 31;
-// avcpu's FP/SIMD register ids: V0-V31, then FPSR and FPCR (uapi/linux/avcpu.h).
-constexpr uint64_t avcpu_fp_fpsr = 32, avcpu_fp_fpcr = 33;
 constexpr uint64_t avcpu_reg_low_mask = 0xffff;
 
 // A core register's ONE_REG id: its offset in struct kvm_regs in 32-bit words (KVM API,
