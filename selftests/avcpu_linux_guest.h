@@ -174,7 +174,7 @@ static inline int interrupt_counts(const char *text, const char *name, long *cou
  */
 static inline void guest_check_shell(struct __test_metadata *_metadata, struct guest *g, int cpus)
 {
-	long at, timer[64], ipi[64], uart[64];
+	long at, timer[64] = { 0 }, ipi[64] = { 0 }, uart[64] = { 0 };
 	char expect[64];
 	int i;
 
