@@ -32,14 +32,15 @@ cp "$build/kmod-$tag/avcpu.ko" "$root/lib/modules/$kver/extra/"
 # Every selftest binary the selftests Makefile built, in a stable order. The default list
 # (what a boot without --tests runs) leaves out those that only mean something in a boot
 # of their own, where they are named: avcpu_refusal_test (the refusal boots of
-# selftests/boots.conf) and avcpu_kexec_test (--run kexec); elsewhere they could only skip.
+# selftests/boots.conf), avcpu_kvm_backend_test (the KVM boot there) and avcpu_kexec_test
+# (--run kexec); elsewhere they could only skip.
 # avcpu_deb_test and avcpu_perf_test are listed in the Debian boot only (AVCPU_DEBIAN=1).
 : >"$root/avcpu/selftests/tests.list"
 for t in $(cd "$build/selftests" && ls | sort); do
 	f=$build/selftests/$t
 	[ -f "$f" ] && [ -x "$f" ] || continue
 	cp "$f" "$root/avcpu/selftests/"
-	case $t in avcpu_refusal_test | avcpu_kexec_test) continue ;; esac
+	case $t in avcpu_refusal_test | avcpu_kvm_backend_test | avcpu_kexec_test) continue ;; esac
 	case $debian$t in 0avcpu_deb_test | 0avcpu_perf_test) continue ;; esac
 	echo "$t" >>"$root/avcpu/selftests/tests.list"
 done

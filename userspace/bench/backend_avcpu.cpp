@@ -49,7 +49,7 @@ public:
 
 	avcpu::Result<uint64_t> run_to_mmio_write() override
 	{
-		avcpu_run &run = vcpu_->run_struct();
+		avcpu_run &run = *vcpu_->run_struct();
 		for (;;) {
 			if (ioctl(vcpu_->fd(), AVCPU_RUN, 0))
 				return avcpu::last_error("AVCPU_RUN");

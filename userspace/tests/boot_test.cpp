@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // A whole boot against the fake /dev/avcpu: what --kernel hands the vCPUs and the vGIC,
-// the device tree in guest memory, a guest without a GIC, and --reboot.
+// the device tree in guest memory, a guest without a GIC, and --reboot; and the same
+// boot against the fake /dev/kvm.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -17,6 +18,7 @@ extern "C" {
 
 #include "boot.h"
 #include "fake_kernel.h"
+#include "fake_kvm.h"
 #include "temp_file.h"
 
 namespace
@@ -99,6 +101,35 @@ TEST_F(BootTest, HostWithoutVgicIsUnavailable)
 	EXPECT_EQ(vmm::status_unavailable, boot.failure().status);
 	EXPECT_NE(std::string::npos, boot.failure().message.find("cannot give the guest a GICv3"))
 		<< boot.failure().message;
+}
+
+// The same machine on KVM: its GICv3 at the machine's addresses, vCPU 0 entered by the
+// boot protocol through ONE_REG, the secondary created powered off.
+TEST_F(BootTest, KernelOnKvm)
+{
+	FakeKvm kvm;
+	o.device = "/dev/kvm";
+	vmm::Boot boot(o, kvm);
+	ASSERT_TRUE(boot.prepare()) << boot.failure().message;
+	ASSERT_EQ(3u, kvm.attrs.size()) << "distributor, redistributors, number of interrupts";
+	EXPECT_EQ(vmm::Machine::gicd_base, kvm.attrs[0].value);
+	EXPECT_EQ(vmm::Machine::gicr_base, kvm.attrs[1].value);
+	constexpr uint64_t kvm_x0 = 0x6030000000100000, kvm_pc = 0x6030000000100040;
+	EXPECT_EQ(boot.entry(), kvm.regs[0][kvm_pc]);
+	EXPECT_EQ(boot.dtb_address(), kvm.regs[0][kvm_x0]);
+	EXPECT_EQ(uint32_t(KVM_MP_STATE_STOPPED), kvm.mp_state[1]);
+	EXPECT_EQ(uint32_t(KVM_MP_STATE_RUNNABLE), kvm.mp_state[0]);
+	EXPECT_EQ(0,
+		  fdt_node_check_compatible(boot.ram() + 62 * mib,
+					    fdt_path_offset(boot.ram() + 62 * mib, "/intc@8000000"),
+					    "arm,gic-v3"));
+
+	o.user_psci = true;
+	vmm::Boot user_psci(o, kvm);
+	EXPECT_FALSE(user_psci.prepare());
+	EXPECT_EQ(vmm::status_unavailable, user_psci.failure().status);
+	EXPECT_NE(std::string::npos, user_psci.failure().message.find("--psci=user needs avcpu"))
+		<< user_psci.failure().message;
 }
 
 TEST_F(BootTest, KernelTooBigForMemory)

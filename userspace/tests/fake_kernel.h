@@ -17,15 +17,14 @@
 
 #include <linux/avcpu.h>
 
-#include "avcpu/kernel.h"
+#include "fake_fds.h"
 
-class FakeKernel final : public avcpu::Kernel
+class FakeKernel final : public FakeFds
 {
 public:
 	// Fills the run struct for the next exit of a vCPU.
 	using Step = std::function<void(avcpu_run &)>;
 
-	int fail_open = 0;				   // errno for open(), 0: succeed
 	int fail_create_vcpu = 0;			   // errno for AVCPU_CREATE_VCPU
 	std::map<int, std::deque<Step>> script;		   // by vCPU id
 	std::map<int, std::vector<uint64_t>> results_seen; // hypercall ret[0] at each RUN
@@ -35,40 +34,7 @@ public:
 	int fail_irq_line = 0;				   // errno for AVCPU_IRQ_LINE
 	std::map<int, avcpu_regs> regs;			   // by vCPU id, as last set
 
-	int open(const char *, int) override
-	{
-		if (fail_open) {
-			errno = fail_open;
-			return -1;
-		}
-		return new_fd(Kind::device, -1);
-	}
-	int close(int fd) override
-	{
-		std::lock_guard g(lock_);
-		return fds_.erase(fd) ? 0 : (errno = EBADF, -1);
-	}
 	int ioctl(int fd, unsigned long req, unsigned long arg) override;
-	void *mmap(size_t length, int fd) override
-	{
-		std::lock_guard g(lock_);
-		auto it = fds_.find(fd);
-		if (it == fds_.end() || it->second.kind != Kind::vcpu) {
-			errno = ENODEV;
-			return MAP_FAILED;
-		}
-		void *p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		runs_[it->second.id] = static_cast<avcpu_run *>(p);
-		return p;
-	}
-	int munmap(void *addr, size_t length) override { return ::munmap(addr, length); }
-
-	size_t open_fds()
-	{
-		std::lock_guard g(lock_);
-		return fds_.size();
-	}
 	uint32_t power(int vcpu_id)
 	{
 		std::lock_guard g(lock_);
@@ -76,24 +42,9 @@ public:
 	}
 
 private:
-	enum class Kind { device, vm, vcpu };
-	struct Fd {
-		Kind kind;
-		int id;
-	};
-	int new_fd(Kind kind, int id)
-	{
-		std::lock_guard g(lock_);
-		fds_[next_] = {kind, id};
-		return next_++;
-	}
 	int run(int id);
 
-	std::mutex lock_;
-	std::map<int, Fd> fds_;
-	std::map<int, avcpu_run *> runs_;
 	std::map<int, uint32_t> power_;
-	int next_ = 100;
 };
 
 inline int FakeKernel::ioctl(int fd, unsigned long req, unsigned long arg)
@@ -210,7 +161,7 @@ inline int FakeKernel::run(int id)
 	Step step;
 	{
 		std::lock_guard g(lock_);
-		r = runs_[id];
+		r = run_of<avcpu_run>(id);
 		results_seen[id].push_back(r->hypercall.ret[0]);
 		auto &q = script[id];
 		if (!q.empty()) {

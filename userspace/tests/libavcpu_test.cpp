@@ -268,7 +268,7 @@ TEST_F(RunnerFixture, UserspaceCpuOnStartsTheTarget)
 	EXPECT_EQ(StopReason::guest_fault, out.reason);
 	EXPECT_NE(std::string::npos, out.message.find("exception esr 0x86000010"));
 	EXPECT_EQ(AVCPU_POWER_ON, vcpus[1].power_state().value().state);
-	EXPECT_EQ(0u, vcpus[0].run_struct().psci.ret) << "CPU_ON answered SUCCESS";
+	EXPECT_EQ(0u, vcpus[0].run_struct()->psci.ret) << "CPU_ON answered SUCCESS";
 }
 
 TEST_F(RunnerFixture, StopFromADeviceEndsTheRun)

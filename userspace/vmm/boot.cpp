@@ -76,10 +76,16 @@ bool Boot::prepare()
 bool Boot::open_vm()
 {
 	auto dev = avcpu::Device::open(o_.device, kernel_);
+	bool kvm_node = o_.device == avcpu::Device::kvm_path;
+	const char *hint = kvm_node ? "; does KVM own EL2 here?)" : "; is avcpu.ko loaded?)";
 	if (!dev)
-		return fail(status_unavailable,
-			    dev.error().message() + " (" + o_.device + "; is avcpu.ko loaded?)");
+		return fail(status_unavailable, dev.error().message() + " (" + o_.device + hint);
 	device_.emplace(std::move(dev).value());
+	bool kvm = device_->hypervisor() == avcpu::Hypervisor::kvm;
+	if (kvm && o_.user_psci)
+		return fail(status_unavailable,
+			    "--psci=user needs avcpu: KVM serves PSCI in the kernel (" + o_.device +
+				    " is KVM)");
 	auto vm = device_->create_vm();
 	if (!vm)
 		return fail(status_unavailable, vm.error().message());
@@ -190,7 +196,7 @@ bool Boot::create_vcpus()
 	if (auto st = vm_->map_memory(0, config.ram_base, ram_->data(), config.ram_size); !st)
 		return fail(status_guest_fault, st.error().message());
 	for (unsigned i = 0; i < o_.cpus; i++) {
-		auto v = vm_->create_vcpu(i);
+		auto v = vm_->create_vcpu(i, i != 0);
 		if (!v)
 			return fail(status_guest_fault, v.error().message());
 		vcpus_.push_back(std::move(v).value());
@@ -204,9 +210,6 @@ bool Boot::create_vcpus()
 		regs.value().x[i] = i == 0 ? dtb_address_ : 0;
 	if (auto st = vcpus_[0].set_regs(regs.value()); !st)
 		return fail(status_guest_fault, st.error().message());
-	for (unsigned i = 1; i < o_.cpus; i++)
-		if (auto st = vcpus_[i].set_power(AVCPU_POWER_OFF); !st)
-			return fail(status_guest_fault, st.error().message());
 	return true;
 }
 

@@ -88,6 +88,12 @@ void Boot::print_summary(double wall_ms)
 {
 	auto u = [](__u64 n) { return static_cast<unsigned long long>(n); };
 	std::fprintf(stderr, "avcpu-run: summary after %.1f ms\n", wall_ms);
+	if (device_->hypervisor() != avcpu::Hypervisor::avcpu) {
+		// The counters below are avcpu's (AVCPU_GET_*_STATS).
+		std::fprintf(stderr, "  no exit counts on %s\n",
+			     avcpu::hypervisor_name(device_->hypervisor()));
+		return;
+	}
 	for (auto &v : vcpus_) {
 		auto st = v.stats();
 		if (!st)

@@ -147,7 +147,14 @@ std::string describe_exit(const Exit &exit)
 			[&](const exits::CpuOff &) { std::snprintf(buf, sizeof(buf), "cpu-off"); },
 			[&](const exits::Wfi &) { std::snprintf(buf, sizeof(buf), "wfi"); },
 			[&](const exits::Unknown &u) {
-				std::snprintf(buf, sizeof(buf), "unknown exit %u", u.reason);
+				if (u.name)
+					std::snprintf(
+						buf, sizeof(buf),
+						"unsupported %s exit %u (%s), detail %#" PRIx64,
+						u.hypervisor, u.reason, u.name, u.detail);
+				else
+					std::snprintf(buf, sizeof(buf), "unknown exit %u",
+						      u.reason);
 			},
 		},
 		exit);

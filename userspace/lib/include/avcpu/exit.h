@@ -69,9 +69,14 @@ struct CpuOff {
 struct Wfi {
 };
 
-// A reason this library does not know (a newer kernel).
+// A reason this library does not know (a newer kernel), or an exit of KVM's it does not
+// translate (hypervisor "kvm", name KVM's, detail what KVM said more: the entry failure
+// reason, the internal error's suberror, the system event's type).
 struct Unknown {
 	uint32_t reason;
+	const char *hypervisor = "avcpu";
+	const char *name = nullptr;
+	uint64_t detail = 0;
 };
 
 } // namespace exits
