@@ -41,6 +41,8 @@ public:
 	std::vector<uint32_t> device_types;		     // every KVM_CREATE_DEVICE
 	std::vector<Attr> attrs;			     // every KVM_SET_DEVICE_ATTR
 	std::vector<kvm_irq_level> irq_levels;		     // every KVM_IRQ_LINE
+	std::vector<kvm_ioeventfd> ioeventfds;		     // every KVM_IOEVENTFD
+	std::vector<kvm_irqfd> irqfds;			     // every KVM_IRQFD
 	std::map<int, std::vector<uint64_t>> mmio_data_seen; // mmio.data at each KVM_RUN
 
 	int ioctl(int fd, unsigned long req, unsigned long arg) override;
@@ -105,6 +107,16 @@ inline int FakeKvm::ioctl(int fd, unsigned long req, unsigned long arg)
 	case KVM_IRQ_LINE: {
 		std::lock_guard g(lock_);
 		irq_levels.push_back(*static_cast<kvm_irq_level *>(p));
+		return 0;
+	}
+	case KVM_IOEVENTFD: {
+		std::lock_guard g(lock_);
+		ioeventfds.push_back(*static_cast<kvm_ioeventfd *>(p));
+		return 0;
+	}
+	case KVM_IRQFD: {
+		std::lock_guard g(lock_);
+		irqfds.push_back(*static_cast<kvm_irqfd *>(p));
 		return 0;
 	}
 	default:

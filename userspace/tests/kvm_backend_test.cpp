@@ -312,6 +312,39 @@ TEST_F(KvmFixture, RunnerDrivesKvmLikeAvcpu)
 	EXPECT_NE(std::string::npos, bad.message.find("KVM_EXIT_INTERNAL_ERROR")) << bad.message;
 }
 
+// The same eventfd calls as on avcpu, in KVM's terms: SPI INTIDs become GSIs (INTID - 32),
+// a binding is removed by its match (ioeventfd) or by its fd and GSI (irqfd).
+TEST_F(KvmFixture, EventfdsByKvmIoeventfdAndIrqfd)
+{
+	make(1);
+	ASSERT_TRUE(vm->bind_ioeventfd({0x0a000050, 4, 7}, 11).ok());
+	ASSERT_TRUE(vm->unbind_ioeventfd({0x0a000050, 4, 7}).ok());
+	ASSERT_TRUE(vm->bind_irqfd(40, 12).ok());
+	ASSERT_TRUE(vm->bind_irqfd(41, 13, 14).ok());
+	ASSERT_TRUE(vm->unbind_irqfd(41, 13).ok());
+	auto ppi = vm->bind_irqfd(27, 15);
+	ASSERT_FALSE(ppi.ok());
+	EXPECT_EQ(EINVAL, ppi.error().error);
+
+	ASSERT_EQ(2u, k.ioeventfds.size());
+	EXPECT_EQ(0x0a000050u, k.ioeventfds[0].addr);
+	EXPECT_EQ(4u, k.ioeventfds[0].len);
+	EXPECT_EQ(11, k.ioeventfds[0].fd);
+	EXPECT_EQ(uint32_t(KVM_IOEVENTFD_FLAG_DATAMATCH), k.ioeventfds[0].flags);
+	EXPECT_EQ(7u, k.ioeventfds[0].datamatch);
+	EXPECT_EQ(uint32_t(KVM_IOEVENTFD_FLAG_DATAMATCH | KVM_IOEVENTFD_FLAG_DEASSIGN),
+		  k.ioeventfds[1].flags);
+	ASSERT_EQ(3u, k.irqfds.size()); // the PPI never reached KVM
+	EXPECT_EQ(12u, k.irqfds[0].fd);
+	EXPECT_EQ(8u, k.irqfds[0].gsi);
+	EXPECT_EQ(0u, k.irqfds[0].flags);
+	EXPECT_EQ(9u, k.irqfds[1].gsi);
+	EXPECT_EQ(uint32_t(KVM_IRQFD_FLAG_RESAMPLE), k.irqfds[1].flags);
+	EXPECT_EQ(14u, k.irqfds[1].resamplefd);
+	EXPECT_EQ(13u, k.irqfds[2].fd);
+	EXPECT_EQ(uint32_t(KVM_IRQFD_FLAG_DEASSIGN), k.irqfds[2].flags);
+}
+
 TEST(KvmVcpu, FailedInitClosesEverything)
 {
 	FakeKvm k;

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "avcpu/backend.h"
+#include "avcpu/eventfd.h"
 #include "avcpu/fd.h"
 
 namespace avcpu
@@ -238,6 +239,23 @@ public:
 		if (ioctl_ptr(kernel(), fd(), AVCPU_GET_VM_STATS, &st))
 			return last_error("AVCPU_GET_VM_STATS");
 		return st;
+	}
+
+	Status bind_ioeventfd(const IoEventfdMatch &m, int efd) override
+	{
+		return avcpu::bind_ioeventfd(kernel(), fd(), m, efd);
+	}
+	Status unbind_ioeventfd(const IoEventfdMatch &m) override
+	{
+		return avcpu::unbind_ioeventfd(kernel(), fd(), m);
+	}
+	Status bind_irqfd(uint32_t intid, int efd, std::optional<int> resample_fd) override
+	{
+		return avcpu::bind_irqfd(kernel(), fd(), intid, efd, resample_fd);
+	}
+	Status unbind_irqfd(uint32_t intid, int) override
+	{
+		return avcpu::unbind_irqfd(kernel(), fd(), intid);
 	}
 
 	int fd() const override { return fd_.get(); }

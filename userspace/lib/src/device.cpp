@@ -81,6 +81,26 @@ Result<Vcpu> Vm::create_vcpu(unsigned id, bool off)
 	return Vcpu(std::move(backend).value(), id);
 }
 
+Status Vm::bind_ioeventfd(const IoEventfdMatch &m, int fd)
+{
+	return backend_->bind_ioeventfd(m, fd);
+}
+
+Status Vm::unbind_ioeventfd(const IoEventfdMatch &m)
+{
+	return backend_->unbind_ioeventfd(m);
+}
+
+Status Vm::bind_irqfd(uint32_t intid, int fd, std::optional<int> resample_fd)
+{
+	return backend_->bind_irqfd(intid, fd, resample_fd);
+}
+
+Status Vm::unbind_irqfd(uint32_t intid, int fd)
+{
+	return backend_->unbind_irqfd(intid, fd);
+}
+
 Status Vm::irq_line(uint32_t type, unsigned vcpu_id, uint32_t number, bool level)
 {
 	if (vcpu_id > 0xff || number > 0xffff)

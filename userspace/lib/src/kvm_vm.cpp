@@ -2,6 +2,9 @@
 // The KVM backend's VM: memory slots, interrupt lines and the in-kernel GICv3 by KVM's
 // uapi. What only avcpu has (its VM configuration, SMC policy, vGIC queries, statistics)
 // fails with EOPNOTSUPP.
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include <utility>
 
 #include "kvm_backend.h"
@@ -125,6 +128,67 @@ public:
 	Result<avcpu_vm_stats> stats() const override
 	{
 		return Error{"AVCPU_GET_VM_STATS (not on KVM)", EOPNOTSUPP};
+	}
+
+	// KVM API 4.59 KVM_IOEVENTFD: MMIO (no PIO flag), len 0 matching any width.
+	Status ioeventfd(const IoEventfdMatch &m, int efd, uint32_t flags, const char *what)
+	{
+		kvm_ioeventfd a{};
+		a.addr = m.addr;
+		a.len = m.len;
+		a.fd = efd;
+		a.flags = flags;
+		if (m.datamatch) {
+			a.flags |= KVM_IOEVENTFD_FLAG_DATAMATCH;
+			a.datamatch = *m.datamatch;
+		}
+		if (ioctl_ptr(kernel(), fd(), KVM_IOEVENTFD, &a))
+			return last_error(what);
+		return {};
+	}
+	Status bind_ioeventfd(const IoEventfdMatch &m, int efd) override
+	{
+		return ioeventfd(m, efd, 0, "KVM_IOEVENTFD");
+	}
+	// KVM finds the binding by address, width and datamatch, and wants a valid eventfd
+	// in the request even so: a throwaway one (not the Kernel seam's: only KVM sees it).
+	Status unbind_ioeventfd(const IoEventfdMatch &m) override
+	{
+		int any = ::eventfd(0, EFD_CLOEXEC);
+		if (any < 0)
+			return last_error("eventfd");
+		Status st =
+			ioeventfd(m, any, KVM_IOEVENTFD_FLAG_DEASSIGN, "KVM_IOEVENTFD (deassign)");
+		::close(any);
+		return st;
+	}
+
+	// KVM API 4.75 KVM_IRQFD: on arm64 without routing, GSI n is INTID n + 32 (an SPI).
+	Status irqfd(uint32_t intid, int efd, std::optional<int> resample_fd, uint32_t flags,
+		     const char *what)
+	{
+		if (intid < private_irqs) // SGIs and PPIs have no GSI: as avcpu, EINVAL
+			return Error{what, EINVAL};
+		kvm_irqfd a{};
+		a.fd = uint32_t(efd);
+		a.gsi = intid - private_irqs;
+		a.flags = flags;
+		if (resample_fd) {
+			a.flags |= KVM_IRQFD_FLAG_RESAMPLE;
+			a.resamplefd = uint32_t(*resample_fd);
+		}
+		if (ioctl_ptr(kernel(), fd(), KVM_IRQFD, &a))
+			return last_error(what);
+		return {};
+	}
+	Status bind_irqfd(uint32_t intid, int efd, std::optional<int> resample_fd) override
+	{
+		return irqfd(intid, efd, resample_fd, 0, "KVM_IRQFD");
+	}
+	Status unbind_irqfd(uint32_t intid, int efd) override
+	{
+		return irqfd(intid, efd, std::nullopt, KVM_IRQFD_FLAG_DEASSIGN,
+			     "KVM_IRQFD (deassign)");
 	}
 
 	int fd() const override { return fd_.get(); }

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "avcpu/exit.h"
@@ -49,6 +50,13 @@ public:
 	virtual int fd() const = 0;
 };
 
+// Which guest writes an ioeventfd catches (Documentation/api.rst, "Eventfds").
+struct IoEventfdMatch {
+	uint64_t addr = 0;
+	uint32_t len = 0;		   // 1, 2, 4 or 8 bytes; 0: any width
+	std::optional<uint64_t> datamatch; // only writes of this value; none: any value
+};
+
 class VmBackend
 {
 public:
@@ -67,6 +75,12 @@ public:
 				   uint32_t nr_redists) = 0;
 	virtual Result<avcpu_vgic_irq> vgic_irq(uint32_t intid, unsigned vcpu_id) const = 0;
 	virtual Result<avcpu_vm_stats> stats() const = 0;
+	// AVCPU_IOEVENTFD / AVCPU_IRQFD (KVM_IOEVENTFD / KVM_IRQFD on KVM).
+	virtual Status bind_ioeventfd(const IoEventfdMatch &m, int fd) = 0;
+	virtual Status unbind_ioeventfd(const IoEventfdMatch &m) = 0;
+	virtual Status bind_irqfd(uint32_t intid, int fd, std::optional<int> resample_fd) = 0;
+	// fd: the eventfd bound to intid (KVM names a binding by both).
+	virtual Status unbind_irqfd(uint32_t intid, int fd) = 0;
 	virtual int fd() const = 0;
 };
 

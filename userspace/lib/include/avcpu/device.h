@@ -76,6 +76,13 @@ public:
 	Result<avcpu_vgic_irq> vgic_irq(uint32_t intid, unsigned vcpu_id = 0) const;
 	// AVCPU_GET_VM_STATS. avcpu only.
 	Result<avcpu_vm_stats> stats() const;
+	// Eventfds (Documentation/api.rst): guest writes m describes signal eventfd fd with no
+	// exit; eventfd fd raises SPI intid (a pulse, or with resample_fd a level held until
+	// the guest ends it, resample_fd then signalled). KVM_IOEVENTFD / KVM_IRQFD on KVM.
+	Status bind_ioeventfd(const IoEventfdMatch &m, int fd);
+	Status unbind_ioeventfd(const IoEventfdMatch &m);
+	Status bind_irqfd(uint32_t intid, int fd, std::optional<int> resample_fd = std::nullopt);
+	Status unbind_irqfd(uint32_t intid, int fd);
 
 	int fd() const { return backend_->fd(); }
 
