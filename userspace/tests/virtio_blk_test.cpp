@@ -65,7 +65,8 @@ protected:
 		guest.desc(0, header_gpa, blk::header_size, virtq::desc_f_next, 1);
 		if (len)
 			guest.desc(1, data_gpa, len,
-				   virtq::desc_f_next | (data_writable ? virtq::desc_f_write : 0), 2);
+				   virtq::desc_f_next | (data_writable ? virtq::desc_f_write : 0),
+				   2);
 		guest.desc(status_desc, status_gpa, 1, virtq::desc_f_write);
 		uint16_t before = guest.used_idx();
 		guest.make_available(0);
@@ -116,7 +117,8 @@ TEST_F(VirtioBlkTest, OutOfRangeAndPartialSectorsFail)
 {
 	open(false);
 	EXPECT_EQ(blk::s_ioerr, request(blk::t_in, image_sectors, blk::sector_size, true));
-	EXPECT_EQ(blk::s_ioerr, request(blk::t_out, image_sectors - 1, 2 * blk::sector_size, false));
+	EXPECT_EQ(blk::s_ioerr,
+		  request(blk::t_out, image_sectors - 1, 2 * blk::sector_size, false));
 	EXPECT_EQ(blk::s_ioerr, request(blk::t_in, ~0ULL, blk::sector_size, true));
 	EXPECT_EQ(blk::s_ioerr, request(blk::t_in, 0, 100, true));
 	EXPECT_EQ(1u, last_written) << "a failed read returns no data";

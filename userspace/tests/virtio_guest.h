@@ -17,8 +17,8 @@ using namespace avcpu;
 
 constexpr uint64_t ram_base = 0x40000000, ram_size = 1 << 20;
 // Where the test driver puts the queue's parts and its buffers.
-constexpr uint64_t desc_gpa = ram_base, avail_gpa = ram_base + 0x1000,
-		   used_gpa = ram_base + 0x2000, buffers_gpa = ram_base + 0x10000;
+constexpr uint64_t desc_gpa = ram_base, avail_gpa = ram_base + 0x1000, used_gpa = ram_base + 0x2000,
+		   buffers_gpa = ram_base + 0x10000;
 constexpr uint16_t queue_size = 8;
 
 class Guest
@@ -115,15 +115,14 @@ public:
 		if (!negotiate(features))
 			return false;
 		setup_queue();
-		w(virtio::reg_status, ack_driver | virtio::status_features_ok |
-					      virtio::status_driver_ok);
+		w(virtio::reg_status,
+		  ack_driver | virtio::status_features_ok | virtio::status_driver_ok);
 		return r(virtio::reg_status) ==
 		       (ack_driver | virtio::status_features_ok | virtio::status_driver_ok);
 	}
 	void notify(uint32_t queue = 0) { w(virtio::reg_queue_notify, queue); }
 
-	static constexpr uint32_t ack_driver =
-		virtio::status_acknowledge | virtio::status_driver;
+	static constexpr uint32_t ack_driver = virtio::status_acknowledge | virtio::status_driver;
 
 private:
 	VirtioMmio &t_;

@@ -267,13 +267,13 @@ TEST_F(VirtioTest, BadQueueLayoutsBreakIt)
 		uint16_t size;
 		uint64_t desc, avail, used;
 	} layouts[] = {
-		{6, desc_gpa, avail_gpa, used_gpa},	    // not a power of 2
-		{512, desc_gpa, avail_gpa, used_gpa},	    // more than QueueNumMax
-		{0, desc_gpa, avail_gpa, used_gpa},	    // empty
-		{8, desc_gpa + 8, avail_gpa, used_gpa},	    // descriptors unaligned
-		{8, desc_gpa, avail_gpa + 1, used_gpa},	    // avail unaligned
-		{8, desc_gpa, avail_gpa, used_gpa + 2},	    // used unaligned
-		{8, 0x1000, avail_gpa, used_gpa},	    // descriptors outside RAM
+		{6, desc_gpa, avail_gpa, used_gpa},		   // not a power of 2
+		{512, desc_gpa, avail_gpa, used_gpa},		   // more than QueueNumMax
+		{0, desc_gpa, avail_gpa, used_gpa},		   // empty
+		{8, desc_gpa + 8, avail_gpa, used_gpa},		   // descriptors unaligned
+		{8, desc_gpa, avail_gpa + 1, used_gpa},		   // avail unaligned
+		{8, desc_gpa, avail_gpa, used_gpa + 2},		   // used unaligned
+		{8, 0x1000, avail_gpa, used_gpa},		   // descriptors outside RAM
 		{8, desc_gpa, avail_gpa, ram_base + ram_size - 8}, // used runs off RAM
 	};
 	for (const auto &l : layouts) {

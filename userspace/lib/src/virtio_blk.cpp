@@ -34,8 +34,8 @@ bool punches_holes(int fd, uint64_t size)
 bool file_io(int fd, bool read, uint8_t *p, uint64_t n, uint64_t offset)
 {
 	while (n) {
-		ssize_t done = read ? ::pread(fd, p, n, off_t(offset))
-				    : ::pwrite(fd, p, n, off_t(offset));
+		ssize_t done =
+			read ? ::pread(fd, p, n, off_t(offset)) : ::pwrite(fd, p, n, off_t(offset));
 		if (done < 0 && errno == EINTR)
 			continue;
 		if (done <= 0)
@@ -129,8 +129,9 @@ bool VirtioBlock::handle(const VirtqChain &c, uint32_t &written)
 		break;
 	case t_out:
 		// Section 5.2.6.2: a read-only device fails writes and writes nothing.
-		status = read_only_ ? s_ioerr
-				    : transfer(c, false, h.sector, c.readable_bytes() - header_size);
+		status = read_only_
+				 ? s_ioerr
+				 : transfer(c, false, h.sector, c.readable_bytes() - header_size);
 		break;
 	case t_flush:
 		status = (negotiated_ & f_flush) && fdatasync(fd_.get()) ? s_ioerr : s_ok;
@@ -154,8 +155,7 @@ bool VirtioBlock::handle(const VirtqChain &c, uint32_t &written)
 	return true;
 }
 
-uint8_t VirtioBlock::transfer(const VirtqChain &c, bool to_guest, uint64_t sector,
-			      uint64_t bytes)
+uint8_t VirtioBlock::transfer(const VirtqChain &c, bool to_guest, uint64_t sector, uint64_t bytes)
 {
 	if (bytes % sector_size || !in_range(sector, bytes / sector_size))
 		return s_ioerr;

@@ -108,7 +108,9 @@ uint32_t VirtioMmio::read_register(uint64_t offset)
 	case reg_vendor_id:
 		return vendor_avcpu;
 	case reg_device_features:
-		return device_features_sel_ > 1 ? 0 : uint32_t(offered() >> (32 * device_features_sel_));
+		return device_features_sel_ > 1
+			       ? 0
+			       : uint32_t(offered() >> (32 * device_features_sel_));
 	case reg_queue_num_max:
 		return q ? q->max_size() : 0;
 	case reg_queue_ready:
@@ -222,7 +224,8 @@ void VirtioMmio::write_status(uint32_t value)
 	uint32_t set = value & ~status_;
 	if (set & status_features_ok) {
 		// Section 2.2.2 and 6.1: only features the device offered, and VERSION_1.
-		bool acceptable = !(driver_features_ & ~offered()) && (driver_features_ & f_version_1);
+		bool acceptable =
+			!(driver_features_ & ~offered()) && (driver_features_ & f_version_1);
 		if (acceptable)
 			backend_.set_features(driver_features_);
 		else

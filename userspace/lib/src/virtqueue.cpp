@@ -81,9 +81,9 @@ bool Virtqueue::enable(const GuestView *memory, bool indirect)
 	const uint64_t n = size;
 	uint8_t *d = memory->translate(desc, n * virtq::desc_size);
 	uint8_t *a = memory->translate(driver, virtq::ring_header + n * virtq::avail_entry +
-							    virtq::avail_entry);
+						       virtq::avail_entry);
 	uint8_t *u = memory->translate(device, virtq::ring_header + n * virtq::used_entry +
-							    virtq::avail_entry);
+						       virtq::avail_entry);
 	if (!d || !a || !u || !aligned(desc, d, virtq::desc_align) ||
 	    !aligned(driver, a, virtq::avail_align) || !aligned(device, u, virtq::used_align))
 		return false;
