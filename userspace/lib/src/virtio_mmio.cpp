@@ -124,9 +124,7 @@ uint32_t VirtioMmio::read_register(uint64_t offset)
 	case reg_shm_base_low:
 	case reg_shm_base_high:
 		return all_ones;
-	case reg_config_generation: // the configuration never changes
-		return 0;
-	default: // write-only or reserved
+	default: // ConfigGeneration (the configuration never changes), write-only, reserved
 		return 0;
 	}
 }

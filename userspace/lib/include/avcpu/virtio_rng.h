@@ -14,7 +14,7 @@ class VirtioRng final : public VirtioBackend
 public:
 	// The most one request gets (section 5.4.6.1 lets the device return fewer bytes
 	// than the buffer holds): a bound on the time one notification takes.
-	static constexpr uint64_t max_request = 64 * 1024;
+	static constexpr uint64_t max_request = uint64_t{64} * 1024;
 
 	uint32_t device_id() const override { return virtio::id_entropy; }
 	uint64_t features() const override { return 0; }
