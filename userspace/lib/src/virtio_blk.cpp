@@ -90,18 +90,8 @@ uint64_t VirtioBlock::features() const
 
 bool VirtioBlock::process(unsigned, Virtqueue &q)
 {
-	VirtqChain c;
-	// At most a ring's worth per notification: a driver adding requests as fast as they
-	// complete cannot keep this thread here; it notifies again for what it adds later.
-	for (unsigned i = 0; i < q.size; i++) {
-		auto popped = q.pop(c);
-		if (popped != Virtqueue::Pop::chain)
-			return popped == Virtqueue::Pop::empty;
-		uint32_t written = 0;
-		if (!handle(c, written) || !q.push(c.head, written))
-			return false;
-	}
-	return true;
+	return q.serve(
+		[this](const VirtqChain &c, uint32_t &written) { return handle(c, written); });
 }
 
 bool VirtioBlock::in_range(uint64_t sector, uint64_t sectors) const

@@ -30,18 +30,12 @@ bool fill_random(uint8_t *p, uint64_t n)
 // Section 5.4.6: the queue's buffers are device-writable; each gets random bytes.
 bool VirtioRng::process(unsigned, Virtqueue &q)
 {
-	VirtqChain c;
-	for (unsigned i = 0; i < q.size; i++) {
-		auto popped = q.pop(c);
-		if (popped != Virtqueue::Pop::chain)
-			return popped == Virtqueue::Pop::empty;
+	return q.serve([](const VirtqChain &c, uint32_t &written) {
 		uint64_t n = std::min(c.writable_bytes(), max_request);
-		if (!c.segments(true, 0, n, fill_random))
-			n = 0; // no entropy to give: an empty answer, the driver asks again
-		if (!q.push(c.head, uint32_t(n)))
-			return false;
-	}
-	return true;
+		// No entropy to give: an empty answer, and the driver asks again.
+		written = c.segments(true, 0, n, fill_random) ? uint32_t(n) : 0;
+		return true;
+	});
 }
 
 } // namespace avcpu

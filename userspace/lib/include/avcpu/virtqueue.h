@@ -113,6 +113,23 @@ public:
 	// Returns the chain at head to the driver with written bytes in its writable buffers.
 	// false (and broken) if the used ring is not in guest memory any more.
 	bool push(uint16_t head, uint32_t written);
+	// Takes up to a ring's worth of chains, calls handle(chain, written) on each and
+	// returns it with written bytes. At most a ring's worth: a driver adding requests as
+	// fast as they complete cannot keep the caller here; it notifies again for what it
+	// adds later. false when the queue broke or handle refused a chain as malformed.
+	template <typename Fn> bool serve(Fn &&handle)
+	{
+		VirtqChain c;
+		for (unsigned i = 0; i < size; i++) {
+			Pop popped = pop(c);
+			if (popped != Pop::chain)
+				return popped == Pop::empty;
+			uint32_t written = 0;
+			if (!handle(c, written) || !push(c.head, written))
+				return false;
+		}
+		return true;
+	}
 	// Whether the driver wants an interrupt for used buffers (no VIRTQ_AVAIL_F_NO_INTERRUPT;
 	// section 2.7.7, without VIRTIO_F_EVENT_IDX).
 	bool wants_interrupt() const;
