@@ -43,33 +43,11 @@ static inline double now_s(void)
 
 #define GUEST_MAX_ARGS	32
 
-/*
- * Starts avcpu-run on the Linux guest with cpus vCPUs, extra_args on the kernel command line
- * and vmm_args (NULL-terminated, or NULL) as more avcpu-run options (--disk, --rng).
- */
-static inline int guest_start_with(struct guest *g, int cpus, const char *extra_args,
-				   const char *const *vmm_args)
+/* Starts avcpu-run with argv (argv[0] "avcpu-run", NULL-terminated) on pipes. */
+static inline int guest_exec(struct guest *g, const char *const *argv)
 {
-	const char *argv[GUEST_MAX_ARGS];
-	char cpus_arg[16], cmdline[256];
-	int in[2], out[2], n = 0;
+	int in[2], out[2];
 
-	snprintf(cpus_arg, sizeof(cpus_arg), "%d", cpus);
-	snprintf(cmdline, sizeof(cmdline), "console=ttyAMA0 rdinit=/init %s", extra_args);
-	argv[n++] = "avcpu-run";
-	argv[n++] = "--cpus";
-	argv[n++] = cpus_arg;
-	argv[n++] = "--mem";
-	argv[n++] = "512";
-	argv[n++] = "--kernel";
-	argv[n++] = LINUX_IMAGE;
-	argv[n++] = "--initrd";
-	argv[n++] = LINUX_INITRD;
-	argv[n++] = "--cmdline";
-	argv[n++] = cmdline;
-	while (vmm_args && *vmm_args && n < GUEST_MAX_ARGS - 1)
-		argv[n++] = *vmm_args++;
-	argv[n] = NULL;
 	if (pipe(in) || pipe(out))
 		return -errno;
 	g->buf = calloc(1, OUT_SIZE);
@@ -92,6 +70,36 @@ static inline int guest_start_with(struct guest *g, int cpus, const char *extra_
 	g->in = in[1];
 	g->out = out[0];
 	return 0;
+}
+
+/*
+ * Starts avcpu-run on the Linux guest with cpus vCPUs, extra_args on the kernel command line
+ * and vmm_args (NULL-terminated, or NULL) as more avcpu-run options (--disk, --rng).
+ */
+static inline int guest_start_with(struct guest *g, int cpus, const char *extra_args,
+				   const char *const *vmm_args)
+{
+	const char *argv[GUEST_MAX_ARGS];
+	char cpus_arg[16], cmdline[256];
+	int n = 0;
+
+	snprintf(cpus_arg, sizeof(cpus_arg), "%d", cpus);
+	snprintf(cmdline, sizeof(cmdline), "console=ttyAMA0 rdinit=/init %s", extra_args);
+	argv[n++] = "avcpu-run";
+	argv[n++] = "--cpus";
+	argv[n++] = cpus_arg;
+	argv[n++] = "--mem";
+	argv[n++] = "512";
+	argv[n++] = "--kernel";
+	argv[n++] = LINUX_IMAGE;
+	argv[n++] = "--initrd";
+	argv[n++] = LINUX_INITRD;
+	argv[n++] = "--cmdline";
+	argv[n++] = cmdline;
+	while (vmm_args && *vmm_args && n < GUEST_MAX_ARGS - 1)
+		argv[n++] = *vmm_args++;
+	argv[n] = NULL;
+	return guest_exec(g, argv);
 }
 
 static inline int guest_start(struct guest *g, int cpus, const char *extra_args)

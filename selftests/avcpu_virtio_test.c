@@ -8,13 +8,15 @@
  * hardware RNG, then powers off. The host then finds the pattern in the image file (it
  * was there when the guest's fsync returned: the guest's poweroff -f does not sync), and a
  * second boot on the same image reads the pattern back intact through the disk. A disk
- * image that cannot be opened is refused with status 66 before anything runs.
+ * image that cannot be opened is refused with status 66 before anything runs. A hostile
+ * bare-metal guest breaks every rule it can on both devices, and avcpu-run runs on.
  */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -30,6 +32,7 @@
 /* What the guest writes: this line over and over (busybox yes | head -c). */
 #define PATTERN_LINE	"avcpu-virtio-pattern\n"
 #define SHELL_TIMEOUT	120
+#define HOSTILE_GUEST	"/avcpu/guests/virtio_hostile.elf"
 
 /* The pattern the guest writes, as the host expects it. */
 static void fill_pattern(char *buf, size_t n)
@@ -225,6 +228,32 @@ TEST_F_TIMEOUT(virtio, missing_disk_is_refused, 120)
 	EXPECT_EQ(66, guest_wait(g, 60)) TH_LOG("%s", g->buf);
 	EXPECT_LE(0, guest_expect(g, 0, "cannot open disk '/nonexistent/avcpu-disk.img'", 5))
 		TH_LOG("%s", g->buf);
+}
+
+/*
+ * The bundled hostile guest (userspace/guests/virtio_hostile.c) drives both devices' registers
+ * and rings directly, breaking the rules: every time the device must say it needs a reset
+ * and come back after one, and avcpu-run must run on to the guest's own verdict (0). Its
+ * one good write (sector 1, 0xa5) is on the image; the image did not grow.
+ */
+TEST_F_TIMEOUT(virtio, hostile_bare_metal_guest, 120)
+{
+	const char *args[] = { "avcpu-run", "--disk", self->disk, "--rng", HOSTILE_GUEST, NULL };
+	struct guest *g = &self->g;
+	struct stat st;
+
+	RETURN_IF_SKIPPED();
+	if (access(HOSTILE_GUEST, R_OK))
+		SKIP(return, "no %s in this initramfs", HOSTILE_GUEST);
+	ASSERT_EQ(0, guest_exec(g, args));
+	self->started = true;
+	EXPECT_EQ(0, guest_wait(g, 60)) TH_LOG("%s", g->buf);
+	EXPECT_LE(0, guest_expect(g, 0, "virtio-hostile: all checks passed", 5))
+		TH_LOG("%s", g->buf);
+	ASSERT_EQ(0, stat(self->disk, &st));
+	EXPECT_EQ(DISK_SIZE, st.st_size);
+	EXPECT_TRUE(file_holds(self->disk, 512, 512, 0xa5));
+	EXPECT_TRUE(file_holds(self->disk, 0, 512, 0));
 }
 
 TEST_HARNESS_MAIN
