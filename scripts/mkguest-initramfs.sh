@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Builds the Linux guest's initramfs (busybox-static from Debian and
-# scripts/guest/linux-guest-init as /init): what avcpu-run boots with --initrd.
-# Usage: mkguest-initramfs.sh OUTPUT.cpio.gz
+# scripts/guest/linux-guest-init as /init): what avcpu-run boots with --initrd. With
+# the guest kernel's module tree (lib/modules/VERSION), its virtio-mmio, virtio-blk and
+# virtio-rng modules go in too (they are modules in Debian's kernels), uncompressed so that
+# busybox's insmod loads them; /init loads them.
+# Usage: mkguest-initramfs.sh OUTPUT.cpio.gz [MODULE_DIR]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=${AVCPU_CACHE:-$top/.cache}
 out=$1
+moddir=${2:-}
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -14,5 +18,18 @@ mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root}
 cp "$cache/busybox/bin/busybox" "$root/bin/busybox"
 install -m 755 "$top/scripts/guest/linux-guest-init" "$root/init"
 install -m 755 "$top/scripts/guest/stress" "$root/bin/stress"
+if [ -n "$moddir" ]; then
+	mkdir -p "$root/lib/modules/virtio"
+	# Load order: the transport first, then the drivers that bind through it.
+	for m in virtio_mmio virtio_blk virtio-rng; do
+		f=$(find "$moddir/kernel/drivers" -name "$m.ko" -o -name "$m.ko.xz" | head -n 1)
+		[ -n "$f" ] || { echo "mkguest-initramfs: no $m module in $moddir" >&2; exit 1; }
+		case $f in
+		*.xz) xz -dc "$f" >"$root/lib/modules/virtio/$m.ko" ;;
+		*) cp "$f" "$root/lib/modules/virtio/$m.ko" ;;
+		esac
+		echo "$m" >>"$root/lib/modules/virtio/order"
+	done
+fi
 (cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc --owner=0:0) | gzip -9 >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -61,7 +61,8 @@ fi
 # same kernel's Image and a small initramfs of its own.
 mkdir -p "$root/avcpu/linux"
 cp -L "$cache/kernel-$tag/vmlinuz" "$root/avcpu/linux/Image"
-bash "$top/scripts/mkguest-initramfs.sh" "$root/avcpu/linux/initrd.cpio.gz"
+bash "$top/scripts/mkguest-initramfs.sh" "$root/avcpu/linux/initrd.cpio.gz" \
+	"$cache/kernel-$tag/root/lib/modules/$kver"
 
 # What `make install` puts down, in a scratch root, for avcpu_install_test.
 bash "$top/scripts/install.sh" --destdir "$root/avcpu/install-root" --prefix /usr/local \

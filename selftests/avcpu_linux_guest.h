@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "avcpu_test_util.h"
+#include "avcpu_vm_util.h"
 
 #define LINUX_IMAGE	"/avcpu/linux/Image"
 #define LINUX_INITRD	"/avcpu/linux/initrd.cpio.gz"
@@ -43,15 +45,13 @@ static inline double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Starts avcpu-run on device (NULL: its default, /dev/avcpu) with the Linux guest. */
-static inline int guest_start(struct guest *g, const char *device, int cpus,
-			      const char *extra_args)
+#define GUEST_MAX_ARGS	32
+
+/* Runs avcpu-run with argv (NULL-terminated), its stdin and stdout the guest's UART. */
+static inline int guest_exec(struct guest *g, const char *const *argv)
 {
-	char cpus_arg[16], cmdline[256];
 	int in[2], out[2];
 
-	snprintf(cpus_arg, sizeof(cpus_arg), "%d", cpus);
-	snprintf(cmdline, sizeof(cmdline), "console=ttyAMA0 rdinit=/init %s", extra_args);
 	if (pipe(in) || pipe(out))
 		return -errno;
 	g->buf = calloc(1, OUT_SIZE);
@@ -66,9 +66,7 @@ static inline int guest_start(struct guest *g, const char *device, int cpus,
 		dup2(out[1], 2);
 		close(in[1]);
 		close(out[0]);
-		execlp("avcpu-run", "avcpu-run", "--cpus", cpus_arg, "--mem", "512", "--kernel",
-		       LINUX_IMAGE, "--initrd", LINUX_INITRD, "--cmdline", cmdline,
-		       "--device", device ? device : "/dev/avcpu", NULL);
+		execvp("avcpu-run", (char *const *)argv);
 		_exit(127);
 	}
 	close(in[0]);
@@ -76,6 +74,45 @@ static inline int guest_start(struct guest *g, const char *device, int cpus,
 	g->in = in[1];
 	g->out = out[0];
 	return 0;
+}
+
+/*
+ * Starts avcpu-run on device (NULL: /dev/avcpu) with the Linux guest on cpus vCPUs,
+ * extra_args on its kernel command line and vmm_args (NULL-terminated, or NULL) as more
+ * avcpu-run options (--disk, --rng).
+ */
+static inline int guest_start_with(struct guest *g, const char *device, int cpus,
+				   const char *extra_args, const char *const *vmm_args)
+{
+	const char *argv[GUEST_MAX_ARGS];
+	char cpus_arg[16], cmdline[256];
+	int n = 0;
+
+	snprintf(cpus_arg, sizeof(cpus_arg), "%d", cpus);
+	snprintf(cmdline, sizeof(cmdline), "console=ttyAMA0 rdinit=/init %s", extra_args);
+	argv[n++] = "avcpu-run";
+	argv[n++] = "--cpus";
+	argv[n++] = cpus_arg;
+	argv[n++] = "--mem";
+	argv[n++] = "512";
+	argv[n++] = "--kernel";
+	argv[n++] = LINUX_IMAGE;
+	argv[n++] = "--initrd";
+	argv[n++] = LINUX_INITRD;
+	argv[n++] = "--cmdline";
+	argv[n++] = cmdline;
+	argv[n++] = "--device";
+	argv[n++] = device ? device : "/dev/avcpu";
+	while (vmm_args && *vmm_args && n < GUEST_MAX_ARGS - 1)
+		argv[n++] = *vmm_args++;
+	argv[n] = NULL;
+	return guest_exec(g, argv);
+}
+
+static inline int guest_start(struct guest *g, const char *device, int cpus,
+			      const char *extra_args)
+{
+	return guest_start_with(g, device, cpus, extra_args, NULL);
 }
 
 /* Reads until text appears after offset from (or EOF, or the deadline); its offset or -1. */
@@ -217,6 +254,18 @@ static inline void guest_check_shell(struct __test_metadata *_metadata, struct g
 	ASSERT_LE(0, at);
 	TH_LOG("guest dmesg lines of note:%s", g->buf + at);
 	EXPECT_EQ(0, guest_lines(g, at)) TH_LOG("the guest's log has warnings or errors");
+}
+
+/* Whether a Linux guest can run here; the reason to skip when not. */
+static inline const char *guest_unavailable(void)
+{
+	if (!avcpu_module_path() && !avcpu_module_loaded())
+		return "avcpu.ko not found (set AVCPU_MODULE)";
+	if (access(LINUX_IMAGE, R_OK) || access(LINUX_INITRD, R_OK))
+		return "no Linux guest in this initramfs (" LINUX_IMAGE ")";
+	if (!test_avcpu_available())
+		return "avcpu cannot run guests here (refused to load?)";
+	return NULL;
 }
 
 #endif

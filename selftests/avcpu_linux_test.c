@@ -53,18 +53,6 @@ FIXTURE_VARIANT_ADD(guest, four_vcpus) {
 	.cpus = 4, .stress = true, .last = "poweroff -f\n", .status = 0,
 };
 
-/* Whether a Linux guest can run here; the reason to skip when not. */
-static const char *guest_unavailable(void)
-{
-	if (!avcpu_module_path() && !avcpu_module_loaded())
-		return "avcpu.ko not found (set AVCPU_MODULE)";
-	if (access(LINUX_IMAGE, R_OK) || access(LINUX_INITRD, R_OK))
-		return "no Linux guest in this initramfs (" LINUX_IMAGE ")";
-	if (!test_avcpu_available())
-		return "avcpu cannot run guests here (refused to load?)";
-	return NULL;
-}
-
 FIXTURE_SETUP(guest)
 {
 	const char *why = guest_unavailable();

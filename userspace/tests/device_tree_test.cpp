@@ -14,6 +14,8 @@ extern "C" {
 #include "machine.h"
 #include "pl011.h"
 #include "test_device.h"
+#include "virtio_device.h"
+#include "avcpu/virtio_rng.h"
 
 namespace
 {
@@ -179,6 +181,31 @@ TEST(DeviceTree, Pl011WithInterruptAndClocks)
 	EXPECT_EQ("avcpu,test-device", t.str("/test-device@9010000", "compatible"));
 	EXPECT_EQ((std::vector<uint64_t>{0x09010000, 0x1000}),
 		  t.u64s("/test-device@9010000", "reg"));
+}
+
+// The virtio-mmio binding: compatible, reg (the 0x200-byte window), interrupts (SPI 16 =
+// INTID 48, level-high) and dma-coherent; the transport behind it answers on the bus.
+TEST(DeviceTree, VirtioMmioNode)
+{
+	vmm::MachineConfig config;
+	config.gic = true;
+	Machine m(config);
+	avcpu::GuestView memory;
+	ASSERT_TRUE(m.add(std::make_unique<vmm::VirtioDevice>(
+				  Machine::virtio_base, Machine::virtio_spi,
+				  std::make_unique<avcpu::VirtioRng>(), memory))
+			    .ok());
+	std::string error;
+	Tree t{m.device_tree({}, error)};
+	ASSERT_FALSE(t.blob.empty()) << error;
+	const char *node = "/virtio_mmio@a000000";
+	EXPECT_EQ("virtio,mmio", t.str(node, "compatible"));
+	EXPECT_EQ((std::vector<uint64_t>{0x0a000000, 0x200}), t.u64s(node, "reg"));
+	EXPECT_EQ((std::vector<uint32_t>{0, 16, 4}), t.u32s(node, "interrupts"));
+	EXPECT_TRUE(t.has(node, "dma-coherent"));
+	uint64_t v = 0;
+	ASSERT_TRUE(m.bus().read(Machine::virtio_base + avcpu::virtio::reg_device_id, 4, v));
+	EXPECT_EQ(avcpu::virtio::id_entropy, v);
 }
 
 // Without a GIC there is nothing to deliver interrupts: no controller, no timer node, no

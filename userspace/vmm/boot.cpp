@@ -12,6 +12,9 @@
 #include "loader.h"
 #include "pl011.h"
 #include "test_device.h"
+#include "virtio_device.h"
+#include "avcpu/virtio_blk.h"
+#include "avcpu/virtio_rng.h"
 
 namespace vmm
 {
@@ -144,6 +147,8 @@ bool Boot::build_machine()
 		});
 	if (!machine_->add(std::move(uart)) || !machine_->add(std::move(test_device)))
 		return fail(status_guest_fault, "device layout overlaps");
+	if (!add_virtio_devices())
+		return false;
 
 	auto st = machine_->attach(*vm_, [this](const MachineDevice &d, const avcpu::Error &e) {
 		stop_run(avcpu::StopReason::error, status_guest_fault,
@@ -157,6 +162,32 @@ bool Boot::build_machine()
 				    "without one, which Linux cannot boot with)");
 	if (!st)
 		return fail(status_guest_fault, st.error().message());
+	return true;
+}
+
+// The --disk images in order, then --rng, each in the next virtio window.
+bool Boot::add_virtio_devices()
+{
+	const auto &config = machine_->config();
+	guest_view_ = avcpu::GuestView();
+	guest_view_.add(config.ram_base, ram_->data(), config.ram_size);
+	std::vector<std::unique_ptr<avcpu::VirtioBackend>> backends;
+	for (const auto &disk : o_.disks) {
+		auto blk = avcpu::VirtioBlock::open(disk.path, disk.read_only);
+		if (!blk)
+			return fail(status_no_input, "cannot open disk '" + disk.path +
+							     "': " + blk.error().message());
+		backends.push_back(std::move(blk).value());
+	}
+	if (o_.rng)
+		backends.push_back(std::make_unique<avcpu::VirtioRng>());
+	for (size_t i = 0; i < backends.size(); i++) {
+		auto device = std::make_unique<VirtioDevice>(
+			Machine::virtio_base + i * avcpu::virtio::mmio_window,
+			Machine::virtio_spi + uint32_t(i), std::move(backends[i]), guest_view_);
+		if (!machine_->add(std::move(device)))
+			return fail(status_usage, "too many virtio devices");
+	}
 	return true;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "avcpu/device.h"
+#include "avcpu/guest_view.h"
 #include "avcpu/memory.h"
 #include "avcpu/runner.h"
 #include "console.h"
@@ -76,6 +77,7 @@ private:
 	bool open_vm();
 	bool load_image();
 	bool build_machine();
+	bool add_virtio_devices();
 	bool place_device_tree();
 	bool create_vcpus();
 	avcpu::RunnerHooks hooks();
@@ -87,6 +89,7 @@ private:
 	std::optional<avcpu::Device> device_;
 	std::optional<avcpu::Vm> vm_;
 	std::optional<avcpu::GuestMemory> ram_;
+	avcpu::GuestView guest_view_;	   // RAM as devices see it; before machine_
 	std::unique_ptr<Machine> machine_; // after vm_: its lines use the VM
 	Pl011 *uart_ = nullptr;		   // owned by machine_
 	std::vector<avcpu::Vcpu> vcpus_;

@@ -76,6 +76,11 @@ public:
 	static constexpr uint64_t uart_base = 0x09000000;
 	static constexpr uint64_t test_device_base = 0x09010000;
 	static constexpr uint32_t uart_spi = 33; // SPI 1
+	// virtio-mmio devices: one 0x200-byte window each from here, SPI 16 up (INTID 48),
+	// as on QEMU's virt machine.
+	static constexpr uint64_t virtio_base = 0x0a000000;
+	static constexpr uint32_t virtio_spi = 48;
+	static constexpr unsigned max_virtio_devices = 32;
 	// SPIs the vGIC gets: INTIDs 32-95, room for every device here and more.
 	static constexpr uint32_t nr_spis = 64;
 

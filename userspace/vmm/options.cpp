@@ -49,6 +49,9 @@ int parse_choice(const char *opt, const char *text, std::vector<const char *> wo
 	usage_error(std::string(opt) + " must be " + list + ", not '" + text + "'");
 }
 
+// virtio devices share the machine's 32 virtio windows; one is kept for --rng.
+constexpr size_t max_disks = 32;
+
 struct OptionSpec {
 	const char *name;
 	int has_arg;
@@ -112,6 +115,21 @@ const OptionSpec option_specs[] = {
 					 : Options::Trace::not_emulated);
 	 }},
 	{"summary", no_argument, 's', [](Options &o, const char *) { o.summary = true; }},
+	{"disk", required_argument, 0,
+	 [](Options &o, const char *a) {
+		 std::string path = a;
+		 const std::string ro = ",ro";
+		 bool read_only = path.size() > ro.size() &&
+				  path.compare(path.size() - ro.size(), ro.size(), ro) == 0;
+		 if (read_only)
+			 path.resize(path.size() - ro.size());
+		 if (path.empty())
+			 usage_error("--disk needs a file name");
+		 if (o.disks.size() + 1 >= max_disks)
+			 usage_error("too many --disk options");
+		 o.disks.push_back({path, read_only});
+	 }},
+	{"rng", no_argument, 0, [](Options &o, const char *) { o.rng = true; }},
 	{"device", required_argument, 0, [](Options &o, const char *a) { o.device = a; }},
 	{"help", no_argument, 'h',
 	 [](Options &, const char *) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace vmm
 {
@@ -17,6 +18,12 @@ enum ExitStatus {
 	status_unavailable = 69,
 	status_guest_fault = 70,
 	status_reset = 71,
+};
+
+// A --disk: a raw image, and whether the guest may only read it.
+struct DiskOption {
+	std::string path;
+	bool read_only = false;
 };
 
 struct Options {
@@ -39,6 +46,8 @@ struct Options {
 	Trace trace = Trace::off;
 	Reboot reboot = Reboot::exit;
 	bool huge = false, summary = false;
+	std::vector<DiskOption> disks; // virtio-blk devices, in order
+	bool rng = false;	       // a virtio-rng device
 
 	bool linux_boot() const { return !kernel.empty(); }
 	// A Linux guest gets the GIC it cannot boot without; other guests none, unless asked.
