@@ -22,6 +22,7 @@
 #include "kselftest_harness.h"
 #include "avcpu_test_util.h"
 #include "avcpu_vm_util.h"
+#include "avcpu_depth.h"
 #include "avcpu_linux_guest.h"
 
 #define DISK_SIZE	(8 << 20)
@@ -202,7 +203,11 @@ TEST_F_TIMEOUT(virtio, disks_and_rng_in_a_linux_guest, 900)
 	EXPECT_TRUE(file_holds(self->disk, 0, PATTERN_AT, 0)) TH_LOG("written outside the range");
 	EXPECT_TRUE(file_holds(self->ro_disk, 0, RO_DISK_SIZE, RO_BYTE));
 
-	/* A second boot reads it back through the disk. */
+	/* A second boot reads it back through the disk (the file was checked above). */
+	if (avcpu_depth() == AVCPU_DEPTH_LEAN) {
+		TH_LOG("lean depth: the read-back boot runs in the full configurations");
+		return;
+	}
 	ASSERT_LE(0, boot_to_shell(_metadata, g, second));
 	self->started = true;
 	/* Short commands: the shell redraws a line longer than its terminal. */
