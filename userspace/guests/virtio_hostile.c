@@ -2,7 +2,8 @@
 /*
  * virtio_hostile: a driver that breaks the virtio rules on purpose, run by avcpu-run with
  * --disk IMAGE --rng (a virtio-blk device at 0x0a000000, virtio-rng at 0x0a000200; MMU
- * off, no interrupts: it polls). A legacy driver, a queue enabled before FEATURES_OK,
+ * off, no interrupts: it polls, doorbells included: avcpu-run may serve one after the
+ * write returns). A legacy driver, a queue enabled before FEATURES_OK,
  * descriptors outside RAM or on a device's registers, loops, nested indirect tables, huge
  * lengths, a block request without a status byte, a reset with a request pending: each
  * must leave the device DEVICE_NEEDS_RESET (or refused, or forgotten) and a reset must
@@ -77,9 +78,21 @@ static void desc(uint64_t table, int i, uint64_t addr, uint32_t len, uint16_t fl
 	d[1] = len | (uint64_t)flags << 32 | (uint64_t)next << 48;
 }
 
+static uint16_t used_idx(void)
+{
+	return *(volatile uint16_t *)(USED + 2);
+}
+
+/*
+ * Makes head available and rings the doorbell, then waits (boundedly) for the device's
+ * answer, a used buffer or DEVICE_NEEDS_RESET: avcpu-run may serve the doorbell on a
+ * thread of its own (an eventfd), after the write has returned.
+ */
 static void submit(uint64_t dev, uint16_t head)
 {
 	volatile uint16_t *a = (volatile uint16_t *)AVAIL;
+	uint16_t used = used_idx();
+	long i;
 
 	a[2 + avail_idx % QSIZE] = head;
 	avail_idx++;
@@ -87,11 +100,10 @@ static void submit(uint64_t dev, uint16_t head)
 	a[1] = avail_idx;
 	asm volatile("dmb sy" ::: "memory");
 	wr(dev, R_QUEUE_NOTIFY, 0);
-}
-
-static uint16_t used_idx(void)
-{
-	return *(volatile uint16_t *)(USED + 2);
+	for (i = 0; i < 1000000; i++)
+		if (used_idx() != used || (rd(dev, R_STATUS) & S_NEEDS_RESET))
+			break;
+	asm volatile("dmb sy" ::: "memory");
 }
 
 static void fail(int check)

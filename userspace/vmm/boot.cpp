@@ -185,8 +185,13 @@ bool Boot::add_virtio_devices()
 		auto device = std::make_unique<VirtioDevice>(
 			Machine::virtio_base + i * avcpu::virtio::mmio_window,
 			Machine::virtio_spi + uint32_t(i), std::move(backends[i]), guest_view_);
+		VirtioDevice *added = device.get();
 		if (!machine_->add(std::move(device)))
 			return fail(status_usage, "too many virtio devices");
+		// Doorbells by eventfd where the hypervisor has them; else by MMIO exits.
+		if (auto st = added->start_io_thread(*vm_); !st && o_.trace != Options::Trace::off)
+			std::fprintf(stderr, "avcpu-run: %s: doorbells exit to userspace (%s)\n",
+				     added->name(), st.error().message().c_str());
 	}
 	return true;
 }

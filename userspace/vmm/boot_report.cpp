@@ -118,9 +118,9 @@ void Boot::print_summary(double wall_ms)
 			to_user += n;
 		std::fprintf(stderr,
 			     "  VM: vCPUs %llu, memory %llu MiB in %llu slots, %llu guest exits, "
-			     "%llu to userspace\n",
+			     "%llu to userspace, %llu MMIO writes to eventfds\n",
 			     u(s.vcpus), u(s.memory_bytes >> 20), u(s.memory_slots),
-			     u(s.total.el2_exits), to_user);
+			     u(s.total.el2_exits), to_user, u(s.total.ioeventfd_writes));
 		if (machine_->config().gic)
 			std::fprintf(stderr,
 				     "  vGIC: %llu interrupts injected, %llu SGIs, %llu timer "

@@ -1,6 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "virtio_device.h"
 
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <mutex>
+
 namespace vmm
 {
 
@@ -10,6 +18,85 @@ VirtioDevice::VirtioDevice(uint64_t base, uint32_t spi,
     : MachineDevice(base, avcpu::virtio::mmio_window, spi), backend_(std::move(backend)),
       transport_(*backend_, memory, [this](bool level) { drive_irq(level); })
 {
+}
+
+VirtioDevice::~VirtioDevice()
+{
+	stop_io_thread();
+}
+
+avcpu::Status VirtioDevice::start_io_thread(avcpu::Vm &vm)
+{
+	stop_ = ::eventfd(0, EFD_CLOEXEC);
+	if (stop_ < 0)
+		return avcpu::last_error("eventfd");
+	vm_ = &vm;
+	for (unsigned q = 0; q < backend_->queue_count(); q++) {
+		int fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (fd < 0) {
+			auto err = avcpu::last_error("eventfd");
+			stop_io_thread();
+			return err;
+		}
+		doorbells_.push_back(fd);
+		avcpu::IoEventfdMatch m{base() + avcpu::virtio::reg_queue_notify, 4, q};
+		if (auto st = vm.bind_ioeventfd(m, fd); !st) {
+			doorbells_.back() = -1; // not bound: nothing to unbind
+			::close(fd);
+			stop_io_thread();
+			return st;
+		}
+	}
+	io_ = std::thread([this] { serve_doorbells(); });
+	return {};
+}
+
+// Until stop_ is signalled: each rung doorbell's queue served under the device's lock,
+// as a QueueNotify write from a vCPU would be.
+void VirtioDevice::serve_doorbells()
+{
+	std::vector<pollfd> fds;
+	for (int fd : doorbells_)
+		fds.push_back({fd, POLLIN, 0});
+	fds.push_back({stop_, POLLIN, 0});
+	for (;;) {
+		if (::poll(fds.data(), fds.size(), -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (fds.back().revents)
+			return;
+		for (unsigned q = 0; q < doorbells_.size(); q++) {
+			uint64_t count;
+			if (!fds[q].revents || ::read(doorbells_[q], &count, sizeof(count)) < 0)
+				continue;
+			std::lock_guard guard(mutex());
+			transport_.notify(q);
+		}
+	}
+}
+
+void VirtioDevice::stop_io_thread()
+{
+	if (io_.joinable()) {
+		uint64_t one = 1;
+		if (::write(stop_, &one, sizeof(one)) == sizeof(one))
+			io_.join();
+		else
+			io_.detach(); // cannot happen with a valid eventfd; never block teardown
+	}
+	for (unsigned q = 0; q < doorbells_.size(); q++) {
+		if (doorbells_[q] < 0)
+			continue;
+		(void)vm_->unbind_ioeventfd({base() + avcpu::virtio::reg_queue_notify, 4, q});
+		::close(doorbells_[q]);
+	}
+	doorbells_.clear();
+	if (stop_ >= 0)
+		::close(stop_);
+	stop_ = -1;
+	vm_ = nullptr;
 }
 
 uint64_t VirtioDevice::read(uint64_t offset, unsigned length)
