@@ -89,8 +89,9 @@ test: all
 run: all
 	@bash scripts/demo.sh $(QEMU_OPTS)
 
-# Exit costs under avcpu, KVM nVHE and KVM VHE in the same QEMU machine, side by side
-# (build/bench/results.md). Not part of make test: figures are claimed from here only.
+# Exit and interrupt costs under avcpu, KVM nVHE and KVM VHE in the same QEMU machine, side
+# by side with their floors (build/bench/results.md, .csv, .png). Not part of make test:
+# figures are claimed from here only.
 bench: all
 	@bash scripts/bench.sh
 

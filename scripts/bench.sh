@@ -4,13 +4,18 @@
 # with the same kernel, guest code and host loop; once instruction-counted (-icount
 # shift=0: a nanosecond is one emulated instruction, so the figure is an exit's path
 # length and repeats exactly) and once on wall-clock TCG time. Writes a side-by-side table
-# to build/bench/results.md and prints it.
-# Environment: BENCH_KERNEL (6.12), BENCH_CPU (max), BENCH_ITERATIONS (20000), BENCH_REPEAT (5).
+# with each figure as a multiple of its floor to build/bench/results.md (and prints it),
+# every figure to build/bench/results.csv and a chart of the instruction counts to
+# build/bench/results.png (gnuplot).
+# Environment: BENCH_KERNEL (6.12), BENCH_CPU (max), BENCH_ITERATIONS (20000),
+# BENCH_SLOW_ITERATIONS (2000: the rows that come back to userspace or take interrupts),
+# BENCH_REPEAT (5). With --report: no boots, the table, CSV and chart from the logs there.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${AVCPU_BUILD:-$top/build}
 kernel=${BENCH_KERNEL:-6.12} cpu=${BENCH_CPU:-max}
-iterations=${BENCH_ITERATIONS:-20000} repeat=${BENCH_REPEAT:-5}
+iterations=${BENCH_ITERATIONS:-20000} slow=${BENCH_SLOW_ITERATIONS:-2000}
+repeat=${BENCH_REPEAT:-5}
 out=$build/bench
 mkdir -p "$out"
 
@@ -20,8 +25,25 @@ configs=(
 	"kvm-nvhe kvm --kvm nvhe"
 	"kvm-vhe kvm --kvm default --vhe"
 )
-status=0
+# The rows, in avcpu-bench's order ("eoi" comes with timer_tick).
+workloads=(ioctl_floor sysreg_mdscr hvc_psci sysreg_id gicd_read timer_tick eoi mmio_write spi_user)
+
+# What a row is a multiple of, on its own backend: the floors themselves; events answered
+# without a return to userspace against the EL2 floor (sysreg_mdscr, one exit with nothing
+# done); events that come back to userspace against the ioctl floor plus the EL2 floor
+# (one RUN and one guest exit with nothing done).
+floor_of() {
+	case $1 in
+	ioctl_floor | sysreg_mdscr) echo self ;;
+	mmio_write | spi_user) echo user ;;
+	*) echo el2 ;;
+	esac
+}
+
+status=0 boots=1
+[ "${1:-}" = --report ] && boots=0
 for timing in icount wall; do
+	[ $boots -eq 1 ] || break
 	for c in "${configs[@]}"; do
 		read -r name backend opts <<<"$c"
 		extra=()
@@ -29,7 +51,7 @@ for timing in icount wall; do
 		[ "$timing" = icount ] && extra+=(--icount)
 		# shellcheck disable=SC2086
 		if ! bash "$top/scripts/qemu-run.sh" --kernel "$kernel" --cpu "$cpu" --smp 2 \
-			--run bench --bench "$backend,$iterations,$repeat" $opts "${extra[@]}" \
+			--run bench --bench "$backend,$iterations,$repeat,$slow" $opts "${extra[@]}" \
 			--name "bench-$timing-$name" --log "$out/$timing-$name.log" --quiet; then
 			echo "bench: $timing $name failed (log: $out/$timing-$name.log)" >&2
 			status=1
@@ -37,37 +59,110 @@ for timing in icount wall; do
 	done
 done
 
-# The table: one row per workload, one column per configuration.
-{
-	echo "# avcpu-bench: kernel $kernel, QEMU $(qemu-system-aarch64 --version | head -n1 | awk '{print $4}'), cpu $cpu, $iterations exits x $repeat runs (median)"
-	for timing in icount wall; do
-		echo
-		if [ "$timing" = icount ]; then
-			echo "## emulated instructions per exit (-icount shift=0)"
-		else
-			echo "## TCG wall-clock ns per exit (2 host cores; noisy, for orientation)"
-		fi
-		echo
-		echo "| workload | avcpu | KVM nVHE | KVM VHE | avcpu / KVM nVHE |"
-		echo "|---|---|---|---|---|"
-		for w in hvc_psci sysreg_id mmio_write; do
-			row="| $w"
-			vals=()
-			for c in "${configs[@]}"; do
-				read -r name _ <<<"$c"
-				v=$(sed -n "s/^bench: .*workload=$w .*median_ns=\([0-9.]*\).*/\1/p" \
-					"$out/$timing-$name.log" 2>/dev/null | tr -d '\r' | head -n1)
-				vals+=("${v:-}")
-				row="$row | ${v:-failed}"
-			done
-			if [ -n "${vals[0]}" ] && [ -n "${vals[1]}" ]; then
-				row="$row | $(awk -v a="${vals[0]}" -v b="${vals[1]}" 'BEGIN { printf "%.2f", a / b }')"
+# One figure from a boot's log: the median (or, with field exits, the exits per event).
+figure() { # timing config workload [field]
+	sed -n "s/^bench: .*workload=$3 .*${4:-median_ns}=\(-\{0,1\}[0-9.]*\).*/\1/p" \
+		"$out/$1-$2.log" 2>/dev/null | tr -d '\r' | head -n1
+}
+
+# The CSV: every figure, and the exits per event where the backend counts them.
+echo "workload,timing,backend,value" >"$out/results.csv"
+for timing in icount wall exits; do
+	for c in "${configs[@]}"; do
+		read -r name _ <<<"$c"
+		for w in "${workloads[@]}"; do
+			if [ "$timing" = exits ]; then
+				v=$(figure icount "$name" "$w" exits)
 			else
-				row="$row | -"
+				v=$(figure "$timing" "$name" "$w")
 			fi
-			echo "$row |"
+			[ -n "$v" ] && echo "$w,$timing,$name,$v" >>"$out/results.csv"
 		done
 	done
+done
+
+# The tables, from the CSV: per timing, one row per workload, as Markdown or as the rows
+# of an RST csv-table (build/bench/results.rst, for Documentation/performance.rst).
+table() { # timing md|rst
+	awk -F, -v timing="$1" -v style="$2" -v order="${workloads[*]}" -v floors="$(for w in "${workloads[@]}"; do floor_of "$w"; done | xargs)" '
+	function fmt(v) { return v == "" ? "-" : v }
+	function ratio(a, b) { return (a == "" || b == "" || b + 0 == 0) ? "-" : sprintf("%.2f", a / b) }
+	function floor(cfg, w, f) {
+		if (f == "self") return ""
+		if (f == "el2") return val[cfg, "sysreg_mdscr"]
+		if (val[cfg, "ioctl_floor"] == "" || val[cfg, "sysreg_mdscr"] == "") return ""
+		return val[cfg, "ioctl_floor"] + val[cfg, "sysreg_mdscr"]
+	}
+	$2 == timing { val[$3, $1] = $4 }
+	$2 == "exits" { ex[$3, $1] = $4 }
+	END {
+		head = "workload|avcpu|KVM nVHE|KVM VHE|avcpu / KVM nVHE|avcpu / floor|KVM nVHE / floor|exits avcpu|exits KVM nVHE"
+		if (style == "md") {
+			gsub(/\|/, " | ", head); print "| " head " |"
+			print "|---|---|---|---|---|---|---|---|---|"
+		} else {
+			gsub(/\|/, "\", \"", head); print "   :header: \"" head "\""; print ""
+		}
+		n = split(order, ws, " "); split(floors, fs, " ")
+		for (i = 1; i <= n; i++) {
+			w = ws[i]; a = val["avcpu", w]; k = val["kvm-nvhe", w]
+			row = w "|" fmt(a) "|" fmt(k) "|" fmt(val["kvm-vhe", w]) "|" ratio(a, k) "|" \
+				(fs[i] == "self" ? "floor" : ratio(a, floor("avcpu", w, fs[i]))) "|" \
+				(fs[i] == "self" ? "floor" : ratio(k, floor("kvm-nvhe", w, fs[i]))) "|" \
+				fmt(ex["avcpu", w]) "|" fmt(ex["kvm-nvhe", w])
+			if (style == "md") { gsub(/\|/, " | ", row); print "| " row " |" }
+			else { gsub(/\|/, ", ", row); print "   " row }
+		}
+	}' "$out/results.csv"
+}
+
+qemu_version=$(qemu-system-aarch64 --version | head -n1 | awk '{print $4}')
+{
+	echo "# avcpu-bench: kernel $kernel, QEMU $qemu_version, cpu $cpu, $iterations events ($slow for timer_tick, eoi, mmio_write, spi_user) x $repeat runs (median)"
+	echo
+	echo "Floors: ioctl_floor (RUN with immediate_exit) and sysreg_mdscr (the EL2 floor). A row"
+	echo "answered without userspace is a multiple of the EL2 floor; mmio_write and spi_user of"
+	echo "ioctl_floor + sysreg_mdscr. exits: guest exits per event (-icount run; KVM counts"
+	echo "only those that reach its run loop)."
+	echo
+	echo "## emulated instructions per event (-icount shift=0)"
+	echo
+	table icount md
+	echo
+	echo "## TCG wall-clock ns per event (2 host cores; noisy, for orientation)"
+	echo
+	table wall md
 } >"$out/results.md"
+for timing in icount wall; do
+	echo ".. csv-table:: $timing"
+	table "$timing" rst
+	echo
+done >"$out/results.rst"
+
+# The chart: instructions per event, log scale; eoi (near zero or negative) left out.
+awk -F, '$2 == "icount" && $1 != "eoi" { v[$1, $3] = $4; if (!($1 in seen)) { seen[$1]; o[++n] = $1 } }
+	END { for (i = 1; i <= n; i++) { w = o[i]; printf "%s", w
+		split("avcpu kvm-nvhe kvm-vhe", cs, " ")
+		for (j = 1; j <= 3; j++) { x = v[w, cs[j]]; y = x > 0 ? x : "-"; printf " %s", y }
+		print "" } }' "$out/results.csv" >"$out/chart.dat"
+if ! command -v gnuplot >/dev/null; then
+	echo "bench: no gnuplot (make setup installs gnuplot-nox): no chart" >&2
+elif [ -s "$out/chart.dat" ]; then
+	gnuplot <<-GNUPLOT || { echo "bench: gnuplot failed" >&2; status=1; }
+		set terminal pngcairo noenhanced size 1000,560 font "sans,10"
+		set output "$out/results.png"
+		set title "avcpu-bench: emulated instructions per event (QEMU -icount shift=0, kernel $kernel, cpu $cpu)"
+		set datafile missing "-"
+		set style data histograms
+		set style histogram clustered gap 1
+		set style fill solid 0.8 border -1
+		set logscale y
+		set ylabel "instructions (log scale)"
+		set xtics rotate by -30
+		set key top left
+		set grid ytics
+		plot "$out/chart.dat" using 2:xtic(1) title "avcpu", "" using 3 title "KVM nVHE", "" using 4 title "KVM VHE"
+	GNUPLOT
+fi
 cat "$out/results.md"
 exit $status

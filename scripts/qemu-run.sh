@@ -23,7 +23,7 @@ usage() {
 	  --icount               -icount shift=0: deterministic instruction-counted time
 	  --run WHAT             selftests (default), demo, kexec (load avcpu, kexec into the
 	                         same kernel, run the selftests there), bench or shell
-	  --bench ARGS           for --run bench: BACKEND[,ITERATIONS[,REPEAT]] (avcpu or kvm)
+	  --bench ARGS           for --run bench: BACKEND[,ITERATIONS[,REPEAT[,SLOW]]] (avcpu or kvm)
 	  --fuzz ARGS            for --run fuzz: avcpu-fuzz's arguments, comma-separated
 	  --debian               the Debian boot: dpkg, perf and avcpu's own .debs in the initramfs,
 	                         avcpu_deb_test and avcpu_perf_test in the default list

@@ -41,6 +41,7 @@ host_pkgs=(
 	python3 kmod file libfdt-dev device-tree-compiler python3-sphinx clang-format clang-tidy perl
 	clang libclang-rt-14-dev dkms
 	debhelper dh-dkms lintian fakeroot dpkg-dev groff-base
+	gnuplot-nox # make bench: the chart (build/bench/results.png)
 )
 
 apt_updated=0

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * avcpu-bench (make bench) measures what it says: every workload runs its exits to the
- * end on avcpu with a figure per workload, and a missing backend is a clear error. The
+ * avcpu-bench (make bench) measures what it says: every workload (the floors, the exits,
+ * the vGIC's MMIO, timer and SPI interrupts) runs to the end on avcpu with a figure per
+ * workload, and a missing backend is a clear error. The
  * figures themselves are for make bench, not for tests.
  */
 #include <stdlib.h>
@@ -19,7 +20,15 @@ TEST(every_workload_completes_on_avcpu)
 {
 	const char *const args[] = { "--backend", "avcpu", "--iterations", "500", "--repeat",
 				     "2", NULL };
-	static const char *const workloads[] = { "hvc_psci", "sysreg_id", "mmio_write" };
+	/* eoi is the guest's own timing less a counter read: it may round to 0 or below. */
+	static const struct {
+		const char *name;
+		int positive;
+	} workloads[] = {
+		{ "ioctl_floor", 1 }, { "sysreg_mdscr", 1 }, { "hvc_psci", 1 },
+		{ "sysreg_id", 1 },   { "mmio_write", 1 },   { "gicd_read", 1 },
+		{ "timer_tick", 1 },  { "eoi", 0 },	     { "spi_user", 1 },
+	};
 	int status = -1;
 	size_t i;
 
@@ -33,12 +42,13 @@ TEST(every_workload_completes_on_avcpu)
 		char key[64];
 		const char *line, *ns;
 
-		snprintf(key, sizeof(key), "workload=%s iterations=500", workloads[i]);
+		snprintf(key, sizeof(key), "workload=%s iterations=500", workloads[i].name);
 		line = strstr(out, key);
 		ASSERT_NE(NULL, line) TH_LOG("%s missing in:\n%s", key, out);
 		ns = strstr(line, "median_ns=");
 		ASSERT_NE(NULL, ns);
-		EXPECT_LT(0.0, strtod(ns + 10, NULL)) TH_LOG("%s", line);
+		if (workloads[i].positive)
+			EXPECT_LT(0.0, strtod(ns + 10, NULL)) TH_LOG("%s", line);
 	}
 }
 

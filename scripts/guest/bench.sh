@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # avcpu-bench inside the test machine: BACKEND (avcpu: load avcpu.ko first; kvm: the
-# kernel's KVM, booted with kvm-arm.mode=nvhe or in VHE) [ITERATIONS [REPEAT]].
+# kernel's KVM, booted with kvm-arm.mode=nvhe or in VHE) [ITERATIONS [REPEAT [SLOW]]]:
+# SLOW iterations for the rows that take interrupts or come back to userspace.
 set -u
-backend=${1:-avcpu} iterations=${2:-20000} repeat=${3:-5}
+backend=${1:-avcpu} iterations=${2:-20000} repeat=${3:-5} slow=${4:-2000}
 case $backend in
 avcpu)
 	insmod /lib/modules/$(uname -r)/extra/avcpu.ko || { echo "bench: avcpu.ko did not load"; exit 1; }
@@ -14,7 +15,10 @@ kvm)
 	;;
 *) echo "bench: unknown backend '$backend'"; exit 1 ;;
 esac
-avcpu-bench --backend "$backend" --iterations "$iterations" --repeat "$repeat"
+avcpu-bench --backend "$backend" --iterations "$iterations" --repeat "$repeat" \
+	--workload ioctl_floor,sysreg_mdscr,hvc_psci,sysreg_id,gicd_read &&
+	avcpu-bench --backend "$backend" --iterations "$slow" --repeat "$repeat" \
+		--workload timer_tick,mmio_write,spi_user
 rc=$?
 [ "$backend" = avcpu ] && { rmmod avcpu || rc=1; }
 exit $rc

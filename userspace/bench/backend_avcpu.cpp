@@ -3,6 +3,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -47,14 +48,18 @@ public:
 		return vcpu_->set_regs(r);
 	}
 
-	avcpu::Result<uint64_t> run_to_mmio_write() override
+	avcpu::Result<MmioWrite> run_to_mmio_write() override
 	{
 		avcpu_run &run = *vcpu_->run_struct();
 		for (;;) {
 			if (ioctl(vcpu_->fd(), AVCPU_RUN, 0))
 				return avcpu::last_error("AVCPU_RUN");
-			if (run.exit_reason == AVCPU_EXIT_MMIO && run.mmio.is_write)
-				return run.mmio.phys_addr;
+			if (run.exit_reason == AVCPU_EXIT_MMIO && run.mmio.is_write) {
+				MmioWrite w{run.mmio.phys_addr, 0};
+				std::memcpy(&w.data, run.mmio.data,
+					    std::min<size_t>(run.mmio.len, sizeof(w.data)));
+				return w;
+			}
 			if (run.exit_reason != AVCPU_EXIT_INTR) {
 				std::fprintf(
 					stderr,
@@ -65,6 +70,33 @@ public:
 				return avcpu::Error{"AVCPU_RUN: unexpected exit", EPROTO};
 			}
 		}
+	}
+
+	avcpu::Status run_immediate_exit() override
+	{
+		avcpu_run &run = *vcpu_->run_struct();
+		run.immediate_exit = 1;
+		int r = ioctl(vcpu_->fd(), AVCPU_RUN, 0);
+		int err = errno;
+		run.immediate_exit = 0;
+		if (r == 0 || err != EINTR)
+			return avcpu::Error{"AVCPU_RUN (immediate_exit)", r ? err : EPROTO};
+		return {};
+	}
+
+	avcpu::Status pulse_spi(uint32_t intid) override
+	{
+		if (auto st = vm_->set_spi_line(intid, true); !st)
+			return st;
+		return vm_->set_spi_line(intid, false);
+	}
+
+	std::optional<uint64_t> guest_exits() const override
+	{
+		auto st = vcpu_->stats();
+		if (!st)
+			return std::nullopt;
+		return st.value().el2_exits;
 	}
 
 private:
@@ -90,6 +122,10 @@ avcpu::Result<std::unique_ptr<Backend>> make_avcpu_backend(const void *image, si
 		return avcpu::last_error("mmap guest RAM");
 	std::memcpy(ram, image, size);
 	if (auto st = vm.value().map_memory(0, guest_ram_gpa, ram, guest_ram_size); !st) {
+		munmap(ram, guest_ram_size);
+		return st.error();
+	}
+	if (auto st = vm.value().create_vgic(gicd_gpa, gicr_gpa, gic_nr_spis, 1); !st) {
 		munmap(ram, guest_ram_size);
 		return st.error();
 	}

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-// The KVM backend: the same VM shape on /dev/kvm (no in-kernel GIC, PSCI 0.2+ in the
-// kernel), for a side-by-side figure in the same test machine.
+// The KVM backend: the same VM shape on /dev/kvm (an in-kernel GICv3 at the same
+// addresses, PSCI 0.2+ in the kernel), for a side-by-side figure in the same test machine.
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstddef>
 #include <cstring>
+#include <string>
 
 #include <linux/kvm.h>
 
@@ -32,7 +34,7 @@ public:
 	{
 		if (run_)
 			munmap(run_, run_size_);
-		for (int fd : {vcpu_, vm_, kvm_})
+		for (int fd : {stats_, vgic_, vcpu_, vm_, kvm_})
 			if (fd >= 0)
 				close(fd);
 		if (ram_)
@@ -78,6 +80,42 @@ public:
 		init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
 		if (ioctl(vcpu_, KVM_ARM_VCPU_INIT, &init))
 			return avcpu::last_error("KVM_ARM_VCPU_INIT");
+		if (auto st = create_vgic(); !st)
+			return st;
+		stats_ = ioctl(vcpu_, KVM_GET_STATS_FD, 0); // optional: -1 leaves counts out
+		return {};
+	}
+
+	// KVM API 4.80 KVM_CREATE_DEVICE and Documentation/virt/kvm/devices/arm-vgic-v3.rst:
+	// the device, its two base addresses and its number of interrupts (SGIs and PPIs
+	// included), then CTRL_INIT once every vCPU exists.
+	avcpu::Status create_vgic()
+	{
+		kvm_create_device dev{};
+		dev.type = KVM_DEV_TYPE_ARM_VGIC_V3;
+		if (ioctl(vm_, KVM_CREATE_DEVICE, &dev))
+			return avcpu::last_error("KVM_CREATE_DEVICE (GICv3)");
+		vgic_ = int(dev.fd);
+		const uint64_t dist = gicd_gpa, redist = gicr_gpa;
+		const uint32_t nr_irqs = gic_nr_spis + private_irqs;
+		const struct {
+			uint32_t group;
+			uint64_t attr;
+			const void *value;
+		} attrs[] = {
+			{KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, &dist},
+			{KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist},
+			{KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0, &nr_irqs},
+			{KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT, nullptr},
+		};
+		for (const auto &a : attrs) {
+			kvm_device_attr attr{};
+			attr.group = a.group;
+			attr.attr = a.attr;
+			attr.addr = reinterpret_cast<uintptr_t>(a.value);
+			if (ioctl(vgic_, KVM_SET_DEVICE_ATTR, &attr))
+				return avcpu::last_error("KVM_SET_DEVICE_ATTR (GICv3)");
+		}
 		return {};
 	}
 
@@ -111,13 +149,17 @@ public:
 		return {};
 	}
 
-	avcpu::Result<uint64_t> run_to_mmio_write() override
+	avcpu::Result<MmioWrite> run_to_mmio_write() override
 	{
 		for (;;) {
 			if (ioctl(vcpu_, KVM_RUN, 0) && errno != EINTR)
 				return avcpu::last_error("KVM_RUN");
-			if (run_->exit_reason == KVM_EXIT_MMIO && run_->mmio.is_write)
-				return run_->mmio.phys_addr;
+			if (run_->exit_reason == KVM_EXIT_MMIO && run_->mmio.is_write) {
+				MmioWrite w{run_->mmio.phys_addr, 0};
+				std::memcpy(&w.data, run_->mmio.data,
+					    std::min<size_t>(run_->mmio.len, sizeof(w.data)));
+				return w;
+			}
 			if (run_->exit_reason != KVM_EXIT_INTR) {
 				std::fprintf(stderr, "avcpu-bench: KVM exit %u\n",
 					     run_->exit_reason);
@@ -126,8 +168,62 @@ public:
 		}
 	}
 
+	avcpu::Status run_immediate_exit() override
+	{
+		run_->immediate_exit = 1;
+		int r = ioctl(vcpu_, KVM_RUN, 0);
+		int err = errno;
+		run_->immediate_exit = 0;
+		if (r == 0 || err != EINTR)
+			return avcpu::Error{"KVM_RUN (immediate_exit)", r ? err : EPROTO};
+		return {};
+	}
+
+	// KVM API 4.25 KVM_IRQ_LINE: an SPI is type 1 with its INTID in bits 15:0.
+	avcpu::Status pulse_spi(uint32_t intid) override
+	{
+		for (uint32_t level : {1U, 0U}) {
+			kvm_irq_level l{};
+			l.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | intid;
+			l.level = level;
+			if (ioctl(vm_, KVM_IRQ_LINE, &l))
+				return avcpu::last_error("KVM_IRQ_LINE");
+		}
+		return {};
+	}
+
+	// The vCPU's "exits" statistic (KVM API 4.133 KVM_GET_STATS_FD): the exits that
+	// reached the host kernel's run loop (nVHE fast paths at EL2 are not counted).
+	std::optional<uint64_t> guest_exits() const override
+	{
+		if (stats_ < 0)
+			return std::nullopt;
+		kvm_stats_header h{};
+		if (pread(stats_, &h, sizeof(h), 0) != ssize_t(sizeof(h)))
+			return std::nullopt;
+		const size_t desc_size = sizeof(kvm_stats_desc) + h.name_size;
+		std::string buf(desc_size, '\0');
+		for (uint32_t i = 0; i < h.num_desc; i++) {
+			off_t at = off_t(h.desc_offset + i * desc_size);
+			if (pread(stats_, buf.data(), desc_size, at) != ssize_t(desc_size))
+				return std::nullopt;
+			kvm_stats_desc d{};
+			std::memcpy(&d, buf.data(), sizeof(d));
+			if (std::strcmp(buf.data() + sizeof(d), "exits"))
+				continue;
+			uint64_t v = 0;
+			if (pread(stats_, &v, sizeof(v), off_t(h.data_offset + d.offset)) !=
+			    ssize_t(sizeof(v)))
+				return std::nullopt;
+			return v;
+		}
+		return std::nullopt;
+	}
+
 private:
-	int kvm_ = -1, vm_ = -1, vcpu_ = -1;
+	// The SGIs and PPIs below the SPIs: KVM_DEV_ARM_VGIC_GRP_NR_IRQS counts them too.
+	static constexpr uint32_t private_irqs = 32;
+	int kvm_ = -1, vm_ = -1, vcpu_ = -1, vgic_ = -1, stats_ = -1;
 	void *ram_ = nullptr;
 	kvm_run *run_ = nullptr;
 	size_t run_size_ = 0;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 // avcpu-bench: the cost of one guest exit, by kind, on avcpu or KVM.
 //
-// Every workload is a guest loop of N identical exits followed by a "done" MMIO store.
-// Exits the hypervisor answers itself are timed as one RUN; MMIO exits as N RUNs from
-// the host loop. The figure is the host's CLOCK_MONOTONIC per exit, the median (and the
-// best) of R repetitions. Under QEMU with -icount shift=0 a nanosecond is one emulated
-// instruction, so the figure is the path length of an exit, repeatable run to run.
+// Every guest workload is a loop of N identical events followed by a "done" MMIO store.
+// Events the hypervisor answers itself are timed as one RUN; those that come back to
+// userspace as N RUNs from the host loop. The figure is the host's CLOCK_MONOTONIC per
+// event, the median (and the best) of R repetitions. Under QEMU with -icount shift=0 a
+// nanosecond is one emulated instruction, so the figure is the path length of an exit,
+// repeatable run to run. Two floors frame the rest: RUN with immediate_exit (the ioctl,
+// no guest entry) and an MDSCR_EL1 read (the cheapest trap avcpu answers at EL2).
 #include <time.h>
 
 #include <algorithm>
@@ -14,29 +16,49 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backend.h"
+#include "workload_list.h"
 
 extern "C" {
 extern const char bench_guest_start[], bench_guest_end[];
-extern const char bench_hvc_psci[], bench_mmio_write[], bench_sysreg_id[];
+extern const char bench_hvc_psci[], bench_mmio_write[], bench_sysreg_id[], bench_sysreg_mdscr[],
+	bench_gicd_read[], bench_timer_tick[], bench_spi[];
 }
 
 namespace
 {
 
+enum class Kind {
+	ioctl,	   // no guest: RUN with immediate_exit, N times
+	in_kernel, // one RUN: the hypervisor answers every event itself
+	to_user,   // N RUNs: every event is an MMIO write to userspace
+	spi,	   // N RUNs, an SPI edge raised before each: the guest answers by MMIO
+	timer,	   // one RUN; "done" carries the guest's own EOI timing
+};
+
 struct Workload {
 	const char *name;
 	const char *entry;
-	bool exits_to_user; // every iteration comes back to this loop
+	Kind kind;
 	const char *what;
 };
 
 const Workload workloads[] = {
-	{"hvc_psci", bench_hvc_psci, false, "HVC PSCI_VERSION, answered in the hypervisor"},
-	{"sysreg_id", bench_sysreg_id, false, "MRS ID_AA64PFR0_EL1 trapped (TID3), emulated"},
-	{"mmio_write", bench_mmio_write, true, "MMIO store, to userspace and back"},
+	{"ioctl_floor", nullptr, Kind::ioctl, "RUN with immediate_exit: the ioctl, no guest entry"},
+	{"sysreg_mdscr", bench_sysreg_mdscr, Kind::in_kernel,
+	 "MRS MDSCR_EL1 trapped (TDA): the EL2 floor on avcpu"},
+	{"hvc_psci", bench_hvc_psci, Kind::in_kernel,
+	 "HVC PSCI_VERSION, answered in the hypervisor"},
+	{"sysreg_id", bench_sysreg_id, Kind::in_kernel,
+	 "MRS ID_AA64PFR0_EL1 trapped (TID3), emulated"},
+	{"mmio_write", bench_mmio_write, Kind::to_user, "MMIO store, to userspace and back"},
+	{"gicd_read", bench_gicd_read, Kind::in_kernel, "GICD_TYPER read, in-kernel MMIO"},
+	{"timer_tick", bench_timer_tick, Kind::timer,
+	 "virtual-timer interrupt delivered and ended"},
+	{"spi_user", bench_spi, Kind::spi, "SPI edge from userspace to the guest's EOI and back"},
 };
 
 double now_ns()
@@ -46,33 +68,139 @@ double now_ns()
 	return double(ts.tv_sec) * 1e9 + double(ts.tv_nsec);
 }
 
-// One repetition: nanoseconds per exit, or a negative errno.
-double run_once(bench::Backend &b, const Workload &w, uint64_t iterations, std::string &err)
+// The generic timer's frequency, as the guest's virtual counter runs (Arm ARM D11.1.2).
+double counter_hz()
 {
-	uint64_t pc = bench::guest_ram_gpa + uint64_t(w.entry - bench_guest_start);
-	if (auto st = b.enter(pc, iterations, bench::guest_mmio_gpa); !st) {
-		err = st.error().message();
-		return -1;
-	}
-	double start = now_ns();
-	uint64_t user_exits = w.exits_to_user ? iterations : 0;
-	for (uint64_t i = 0; i <= user_exits; i++) {
-		auto addr = b.run_to_mmio_write();
-		if (!addr) {
-			err = addr.error().message();
-			return -1;
+	uint64_t f = 0;
+	asm volatile("mrs %0, cntfrq_el0" : "=r"(f));
+	return double(f);
+}
+
+struct Sample {
+	double ns = 0;	   // host time per event
+	double exits = -1; // guest exits per event, where the backend counts them
+	double eoi_ns = 0; // timer: the guest's own time per EOI
+};
+
+class Run
+{
+public:
+	Run(bench::Backend &b, const Workload &w, uint64_t n) : b_(b), w_(w), n_(n) {}
+
+	// One repetition, or false with err set.
+	bool once(Sample &s, std::string &err)
+	{
+		if (w_.kind == Kind::ioctl)
+			return ioctls(s, err);
+		uint64_t pc = bench::guest_ram_gpa + uint64_t(w_.entry - bench_guest_start);
+		if (auto st = b_.enter(pc, n_, bench::guest_mmio_gpa); !st)
+			return fail(err, st.error().message());
+		// The SPI workload's guest says "ready" once its GIC is set up.
+		if (w_.kind == Kind::spi && !expect(0, err))
+			return false;
+		auto exits0 = b_.guest_exits();
+		double start = now_ns();
+		uint64_t user_events = w_.kind == Kind::to_user || w_.kind == Kind::spi ? n_ : 0;
+		for (uint64_t i = 0; i < user_events; i++) {
+			if (w_.kind == Kind::spi)
+				if (auto st = b_.pulse_spi(bench::spi_intid); !st)
+					return fail(err, st.error().message());
+			if (!expect(0, err))
+				return false;
 		}
-		uint64_t want = bench::guest_mmio_gpa + (i == user_exits ? 8 : 0);
-		if (addr.value() != want) {
+		uint64_t done = 0;
+		if (!expect(8, err, &done))
+			return false;
+		s.ns = (now_ns() - start) / double(n_);
+		auto exits1 = b_.guest_exits();
+		if (exits0 && exits1)
+			s.exits = double(*exits1 - *exits0) / double(n_);
+		if (w_.kind == Kind::timer)
+			s.eoi_ns = double(int64_t(done)) / double(n_) * 1e9 / counter_hz();
+		return true;
+	}
+
+private:
+	bool ioctls(Sample &s, std::string &err)
+	{
+		double start = now_ns();
+		for (uint64_t i = 0; i < n_; i++)
+			if (auto st = b_.run_immediate_exit(); !st)
+				return fail(err, st.error().message());
+		s.ns = (now_ns() - start) / double(n_);
+		s.exits = 0;
+		return true;
+	}
+
+	// RUN to the next MMIO write, which must be at the MMIO base + offset.
+	bool expect(uint64_t offset, std::string &err, uint64_t *data = nullptr)
+	{
+		auto w = b_.run_to_mmio_write();
+		if (!w)
+			return fail(err, w.error().message());
+		uint64_t want = bench::guest_mmio_gpa + offset;
+		if (w.value().addr != want) {
 			char msg[96];
 			std::snprintf(msg, sizeof(msg), "MMIO write at %#llx, expected %#llx",
-				      static_cast<unsigned long long>(addr.value()),
+				      static_cast<unsigned long long>(w.value().addr),
 				      static_cast<unsigned long long>(want));
-			err = msg;
-			return -1;
+			return fail(err, msg);
 		}
+		if (data)
+			*data = w.value().data;
+		return true;
 	}
-	return (now_ns() - start) / double(iterations);
+
+	static bool fail(std::string &err, const std::string &why)
+	{
+		err = why;
+		return false;
+	}
+
+	bench::Backend &b_;
+	const Workload &w_;
+	uint64_t n_;
+};
+
+double median(std::vector<double> v)
+{
+	std::sort(v.begin(), v.end());
+	return v[v.size() / 2];
+}
+
+void print_line(const char *backend, const char *workload, unsigned long n, unsigned long r,
+		const std::vector<double> &values, const std::vector<double> &exits)
+{
+	std::printf("bench: backend=%s workload=%s iterations=%lu repeat=%lu median_ns=%.1f "
+		    "min_ns=%.1f",
+		    backend, workload, n, r, median(values),
+		    *std::min_element(values.begin(), values.end()));
+	if (!exits.empty() && *std::min_element(exits.begin(), exits.end()) >= 0)
+		std::printf(" exits=%.2f", median(exits));
+	std::printf("\n");
+	std::fflush(stdout);
+}
+
+// R repetitions of one workload, its line (and the timer's "eoi" line); false on error.
+bool measure(bench::Backend &b, const Workload &w, unsigned long n, unsigned long r)
+{
+	std::vector<double> ns, exits, eoi;
+	Run run(b, w, n);
+	for (unsigned long i = 0; i < r; i++) {
+		Sample s;
+		std::string err;
+		if (!run.once(s, err)) {
+			std::fprintf(stderr, "avcpu-bench: %s: %s\n", w.name, err.c_str());
+			return false;
+		}
+		ns.push_back(s.ns);
+		exits.push_back(s.exits);
+		eoi.push_back(s.eoi_ns);
+	}
+	print_line(b.name(), w.name, n, r, ns, exits);
+	if (w.kind == Kind::timer)
+		print_line(b.name(), "eoi", n, r, eoi, {});
+	return true;
 }
 
 // The manual, also the man page avcpu-bench(1): avcpu-bench.txt.
@@ -83,10 +211,10 @@ const char help_text[] =
 void usage(FILE *f)
 {
 	std::fprintf(f, "usage: avcpu-bench --backend avcpu|kvm [--iterations N] [--repeat R] "
-			"[--workload NAME]\n"
+			"[--workload NAME[,NAME...]]\n"
 			"workloads:\n");
 	for (const auto &w : workloads)
-		std::fprintf(f, "  %-11s %s\n", w.name, w.what);
+		std::fprintf(f, "  %-13s %s\n", w.name, w.what);
 }
 
 } // namespace
@@ -124,6 +252,13 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	std::vector<std::string_view> names;
+	for (const auto &w : workloads)
+		names.push_back(w.name);
+	if (auto unknown = bench::unknown_entry(only, names)) {
+		std::fprintf(stderr, "avcpu-bench: no workload named '%s'\n", unknown->c_str());
+		return 2;
+	}
 
 	size_t image = size_t(bench_guest_end - bench_guest_start);
 	auto made = backend == "avcpu" ? bench::make_avcpu_backend(bench_guest_start, image)
@@ -132,31 +267,11 @@ int main(int argc, char **argv)
 		std::fprintf(stderr, "avcpu-bench: %s\n", made.error().message().c_str());
 		return 1;
 	}
-	bench::Backend &b = *made.value();
-	int ran = 0;
 	for (const auto &w : workloads) {
-		if (!only.empty() && only != w.name)
+		if (!only.empty() && !bench::listed(only, w.name))
 			continue;
-		std::vector<double> ns;
-		for (unsigned long r = 0; r < repeat; r++) {
-			std::string err;
-			double v = run_once(b, w, iterations, err);
-			if (v < 0) {
-				std::fprintf(stderr, "avcpu-bench: %s: %s\n", w.name, err.c_str());
-				return 1;
-			}
-			ns.push_back(v);
-		}
-		std::sort(ns.begin(), ns.end());
-		std::printf("bench: backend=%s workload=%s iterations=%lu repeat=%lu "
-			    "median_ns=%.1f min_ns=%.1f\n",
-			    b.name(), w.name, iterations, repeat, ns[ns.size() / 2], ns.front());
-		std::fflush(stdout);
-		ran++;
-	}
-	if (!ran) {
-		std::fprintf(stderr, "avcpu-bench: no workload named '%s'\n", only.c_str());
-		return 2;
+		if (!measure(*made.value(), w, iterations, repeat))
+			return 1;
 	}
 	return 0;
 }
