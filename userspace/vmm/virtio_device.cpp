@@ -81,8 +81,11 @@ void VirtioDevice::stop_io_thread()
 {
 	if (io_.joinable()) {
 		uint64_t one = 1;
-		// An eventfd's counter cannot overflow from one write: the thread wakes.
-		(void)::write(stop_, &one, sizeof(one));
+		// An eventfd's counter cannot overflow from one write, so only a signal can
+		// stop it; the thread then wakes. (A (void) cast does not silence glibc's
+		// warn_unused_result under _FORTIFY_SOURCE, as Debian builds.)
+		while (::write(stop_, &one, sizeof(one)) < 0 && errno == EINTR) {
+		}
 		io_.join();
 	}
 	for (unsigned q = 0; q < doorbells_.size(); q++) {
