@@ -72,7 +72,7 @@ __hyp_vectors:
 	vector_slot	cur_spx_sync, hyp_el2_exception
 	vector_slot	cur_spx_irq, hyp_el2_exception
 	vector_slot	cur_spx_fiq, hyp_el2_exception
-	vector_slot	cur_spx_serror, hyp_el2_exception
+	vector_slot	cur_spx_serror, hyp_exit_serror
 	/* Lower EL, AArch64: the host (and, once guests run, a guest). */
 	lower_slot	lower_sync, GUEST_EXIT_SYNC, host_sync_entry
 	lower_slot	lower_irq, GUEST_EXIT_IRQ, host_async_entry
@@ -298,6 +298,34 @@ hyp_park:
 	b	hyp_park
 
 /*
+ * An SError EL2 took itself. The one expected place is guest_exit's window on CPUs without
+ * FEAT_RAS (ELR_EL2 anywhere from the unmask to the mask again, as the pending error may
+ * be taken at either ISB): it is the guest's, so its syndrome goes to this CPU's
+ * exit_serror for vcpu_run to classify, and the window goes on with PSTATE.A masked again
+ * (SPSR_EL2.A set), so it cannot be taken twice. Anywhere else it is EL2's own fault.
+ */
+#define SPSR_A_BIT	8
+hyp_exit_serror:
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, elr_el2
+	adr	x1, __hyp_exit_serror_window
+	cmp	x0, x1
+	b.lo	1f
+	adr	x1, __hyp_exit_serror_window_end
+	cmp	x0, x1
+	b.hi	1f
+	mrs	x0, tpidr_el2
+	mrs	x1, esr_el2
+	str	x1, [x0, #HYP_PCPU_EXIT_SERROR]
+	mrs	x0, spsr_el2
+	orr	x0, x0, #(1 << SPSR_A_BIT)
+	msr	spsr_el2, x0
+	ldp	x0, x1, [sp], #16
+	eret
+1:	ldp	x0, x1, [sp], #16
+	b	hyp_el2_exception
+
+/*
  * Interrupts and SErrors reach EL2 only while a guest runs (HCR_EL2.IMO, FMO and AMO are
  * clear for the host), and those go to guest_exit. One from the host cannot happen; if it
  * did, returning lets the host take it at EL1.
@@ -361,6 +389,7 @@ __guest_enter:
 	 * Error synchronization (FEAT_RAS ESB, a NOP without it): with PSTATE.A masked, as
 	 * exception entry left it, an SError still pending from the guest is deferred into
 	 * DISR_EL1, which vcpu_run reads, instead of reaching the host after the return.
+	 * Without FEAT_RAS, guest_exit's error window does that job.
 	 */
 	hint	#16				// ESB
 	mrs	x2, tpidr_el2
@@ -412,13 +441,24 @@ guest_exit:
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x1, #VCPU_CTX_X0]
 	exit_mitigations
-	/*
-	 * Error synchronization (FEAT_RAS ESB, a NOP without it): with PSTATE.A masked, as
-	 * exception entry left it, an SError still pending from the guest is deferred into
-	 * DISR_EL1, which vcpu_run reads, instead of reaching the host after the return.
-	 */
-	hint	#16				// ESB
 	mrs	x2, tpidr_el2
+	ldr	x3, [x2, #HYP_PCPU_MITIGATIONS]
+	tbnz	x3, #HYP_MIT_RAS_BIT, 6f
+	/*
+	 * Without FEAT_RAS the macro's ESB is a NOP. DSB SY waits for the guest's outstanding
+	 * accesses, so an SError they raise is pending by its end; unmasking PSTATE.A up to
+	 * the next context synchronization takes it here, at EL2 (Arm ARM D1.3.6 "Asynchronous
+	 * exception masking"), where hyp_exit_serror records it for vcpu_run, instead of
+	 * at the host's EL1 after the return, where it would panic the host.
+	 */
+	dsb	sy
+	msr	daifclr, #4			// PSTATE.A = 0
+__hyp_exit_serror_window:
+	isb
+	isb
+__hyp_exit_serror_window_end:
+	msr	daifset, #4
+6:
 	str	xzr, [x2, #HYP_PCPU_GUEST_CTX]
 	ldr	x3, [x2, #HYP_PCPU_EL2_SP]
 	mov	sp, x3

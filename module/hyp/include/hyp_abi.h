@@ -72,7 +72,8 @@
 #define HYP_PCPU_EL2_SP		96	/* EL2's stack while a guest runs */
 #define HYP_PCPU_RUN_ACTIVE	104	/* guest state loaded: faults must not reach the host */
 #define HYP_PCPU_MITIGATIONS	112	/* HYP_MIT_* bits: chosen at EL1 for this CPU */
-#define HYP_PCPU_SIZE		120
+#define HYP_PCPU_EXIT_SERROR	120	/* ESR_EL2 of an SError taken in the exit window, or 0 */
+#define HYP_PCPU_SIZE		128
 
 /*
  * What EL2 does on this CPU when a guest exits or is switched (avcpu_hyp_percpu.mitigations),
@@ -85,7 +86,8 @@
 #define HYP_MIT_FW_WA3_BIT	9	/* SMC SMCCC_ARCH_WORKAROUND_3 (branch history, and v2) */
 #define HYP_MIT_FW_WA1_BIT	10	/* SMC SMCCC_ARCH_WORKAROUND_1 (branch predictor, v2) */
 #define HYP_MIT_SPEC_AT_BIT	11	/* speculative-AT errata: fenced EL1 switch order */
-#define HYP_MIT_RAS_BIT		12	/* FEAT_RAS: ESB at exit defers SErrors into DISR_EL1 */
+#define HYP_MIT_RAS_BIT		12	/* FEAT_RAS: ESB at exit defers SErrors into DISR_EL1;
+					 * without it, an unmasked window takes them at EL2 */
 #define HYP_MIT_CLRBHB		(1 << HYP_MIT_CLRBHB_BIT)
 #define HYP_MIT_FW_WA3		(1 << HYP_MIT_FW_WA3_BIT)
 #define HYP_MIT_FW_WA1		(1 << HYP_MIT_FW_WA1_BIT)
@@ -178,6 +180,7 @@ struct avcpu_hyp_percpu {
 	__u64 el2_sp;
 	__u64 run_active;
 	__u64 mitigations;	/* HYP_MIT_*: written at EL1 before EL2 is taken on this CPU */
+	__u64 exit_serror;	/* without FEAT_RAS: the guest's SError, taken at its exit */
 };
 
 #define HYP_CHECK_OFFSET(type, field, value) \
@@ -207,6 +210,7 @@ HYP_CHECK_OFFSET(avcpu_hyp_percpu, guest_ctx, HYP_PCPU_GUEST_CTX);
 HYP_CHECK_OFFSET(avcpu_hyp_percpu, el2_sp, HYP_PCPU_EL2_SP);
 HYP_CHECK_OFFSET(avcpu_hyp_percpu, run_active, HYP_PCPU_RUN_ACTIVE);
 HYP_CHECK_OFFSET(avcpu_hyp_percpu, mitigations, HYP_PCPU_MITIGATIONS);
+HYP_CHECK_OFFSET(avcpu_hyp_percpu, exit_serror, HYP_PCPU_EXIT_SERROR);
 static_assert(sizeof(struct avcpu_hyp_percpu) == HYP_PCPU_SIZE, "avcpu_hyp_percpu size");
 
 /* The EL1 system registers switched between host and guest, by index. */

@@ -43,14 +43,23 @@ inline avcpu_exit_action handle_serror(avcpu_vcpu_ctx &ctx, uint64_t syndrome)
 	}
 }
 
-// With FEAT_RAS, the ESB at guest exit (entry.S) deferred an SError still pending from the
-// guest into DISR_EL1 (S3_0_C12_C1_1; A [31] set) instead of letting it reach the host.
+// An SError still pending from the guest when it exited, caught before it could reach the
+// host (entry.S, guest_exit). With FEAT_RAS, the ESB deferred it into DISR_EL1
+// (S3_0_C12_C1_1; A [31] set); without, the error window took it at EL2 and left ESR_EL2
+// (EC 0x2f, never 0) in this CPU's exit_serror.
 inline bool take_deferred_serror(avcpu_vcpu_ctx &ctx, avcpu_exit_action &action)
 {
 	constexpr uint64_t disr_a = 1ULL << 31;
+	constexpr uint64_t esr_iss_mask = (1ULL << 25) - 1;
 
-	if (!cpu_has_ras())
-		return false;
+	if (!cpu_has_ras()) {
+		uint64_t esr = this_cpu().exit_serror;
+		if (!esr)
+			return false;
+		this_cpu().exit_serror = 0;
+		action = handle_serror(ctx, esr & esr_iss_mask);
+		return action != AVCPU_ACTION_RESUME;
+	}
 	uint64_t disr = read_sysreg(S3_0_C12_C1_1);
 	if (!(disr & disr_a))
 		return false;
