@@ -10,17 +10,10 @@
 #include <uapi/linux/avcpu.h>
 
 #include "hyp/include/hyp_abi.h"
+#include "memslot.h"
 #include "pgtable.h"
 
 #define AVCPU_MAX_VCPUS		64
-#define AVCPU_MAX_MEM_SLOTS	32
-
-struct avcpu_memslot {
-	u64 gpa, size, uaddr;
-	u32 flags;
-	struct page **pages;		/* pinned while the slot exists */
-	unsigned long npages;
-};
 
 struct avcpu_vcpu;
 struct avcpu_vgic;
@@ -57,13 +50,6 @@ long avcpu_vm_irq_ioctl(struct avcpu_vm *vm, unsigned int cmd, unsigned long arg
 
 /* stats.c */
 long avcpu_vm_get_stats(struct avcpu_vm *vm, void __user *arg);
-
-/* Whether [gpa, gpa + size) touches one of the VM's memory slots (vm->lock held). */
-bool avcpu_vm_range_is_memory(struct avcpu_vm *vm, u64 gpa, u64 size);
-static inline bool avcpu_vm_gpa_is_memory(struct avcpu_vm *vm, u64 gpa)
-{
-	return avcpu_vm_range_is_memory(vm, gpa, 1);
-}
 
 /* Guest physical address size from ID_AA64MMFR0_EL1.PARange, at most 48 bits. */
 unsigned int avcpu_ipa_bits(void);
