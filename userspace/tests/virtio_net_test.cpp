@@ -95,8 +95,8 @@ protected:
 			std::memcpy(guest.at(gpa), bytes.data() + at,
 				    std::min<uint64_t>(lens[i], bytes.size() - at));
 			bool last = i + 1u == lens.size();
-			guest.desc(i, gpa, lens[i], last ? 0 : virtq::desc_f_next,
-				   uint16_t(i + 1), tx_desc);
+			guest.desc(i, gpa, lens[i], last ? 0 : virtq::desc_f_next, uint16_t(i + 1),
+				   tx_desc);
 			gpa += lens[i];
 			at += lens[i];
 		}
@@ -113,7 +113,8 @@ protected:
 		uint64_t gpa = buffers_gpa + 0x20000;
 		for (uint16_t i = 0; i < lens.size(); i++) {
 			bool last = i + 1u == lens.size();
-			guest.desc(i, gpa, lens[i], uint16_t(flags | (last ? 0 : virtq::desc_f_next)),
+			guest.desc(i, gpa, lens[i],
+				   uint16_t(flags | (last ? 0 : virtq::desc_f_next)),
 				   uint16_t(i + 1));
 			gpa += lens[i];
 		}

@@ -177,10 +177,13 @@ void Boot::start_virtio_io()
 		if (o_.trace == Options::Trace::off)
 			continue;
 		if (!b.doorbells)
-			std::fprintf(stderr, "avcpu-run: %s@%" PRIx64 ": doorbells exit to userspace (%s)\n",
+			std::fprintf(stderr,
+				     "avcpu-run: %s@%" PRIx64
+				     ": doorbells exit to userspace (%s)\n",
 				     d->name(), d->base(), b.doorbells.error().message().c_str());
 		if (!b.irqfd)
-			std::fprintf(stderr, "avcpu-run: %s@%" PRIx64 ": interrupts by ioctl (%s)\n",
+			std::fprintf(stderr,
+				     "avcpu-run: %s@%" PRIx64 ": interrupts by ioctl (%s)\n",
 				     d->name(), d->base(), b.irqfd.error().message().c_str());
 	}
 }
@@ -196,15 +199,14 @@ bool Boot::add_net_backends(std::vector<std::unique_ptr<avcpu::VirtioBackend>> &
 			std::string why = tap.error().message();
 			if (e == EPERM)
 				why += " (creating a tap needs CAP_NET_ADMIN; or create '" + name +
-				       "' beforehand, owned by this user: ip tuntap add dev " + name +
-				       " mode tap user $USER)";
+				       "' beforehand, owned by this user: ip tuntap add dev " +
+				       name + " mode tap user $USER)";
 			else if (e == ENOENT)
 				why += " (is the tun module loaded?)";
 			return fail(status_unavailable, "cannot open tap '" + name + "': " + why);
 		}
 		avcpu::VirtioNet::Mac mac = {0x02, 0x61, 0x76, 0x63, 0x70, uint8_t(i + 1)};
-		backends.push_back(
-			std::make_unique<avcpu::VirtioNet>(std::move(tap).value(), mac));
+		backends.push_back(std::make_unique<avcpu::VirtioNet>(std::move(tap).value(), mac));
 	}
 	return true;
 }

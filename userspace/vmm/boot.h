@@ -94,9 +94,9 @@ private:
 	std::optional<avcpu::Device> device_;
 	std::optional<avcpu::Vm> vm_;
 	std::optional<avcpu::GuestMemory> ram_;
-	avcpu::GuestView guest_view_;	   // RAM as devices see it; before machine_
-	std::unique_ptr<Machine> machine_; // after vm_: its lines use the VM
-	Pl011 *uart_ = nullptr;		   // owned by machine_
+	avcpu::GuestView guest_view_;	     // RAM as devices see it; before machine_
+	std::unique_ptr<Machine> machine_;   // after vm_: its lines use the VM
+	Pl011 *uart_ = nullptr;		     // owned by machine_
 	std::vector<VirtioDevice *> virtio_; // owned by machine_
 	std::vector<avcpu::Vcpu> vcpus_;
 	uint64_t entry_ = 0, dtb_address_ = 0, image_end_ = 0;

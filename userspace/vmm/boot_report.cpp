@@ -94,7 +94,8 @@ void Boot::print_virtio_summary() const
 	for (const auto *d : virtio_) {
 		auto c = d->counts();
 		std::fprintf(stderr,
-			     "  %s@%" PRIx64 " (device %u): %llu interrupts by irqfd, %llu by ioctl",
+			     "  %s@%" PRIx64
+			     " (device %u): %llu interrupts by irqfd, %llu by ioctl",
 			     d->name(), d->base(), d->backend().device_id(), u(c.irqfd_signals),
 			     u(c.line_raises));
 		if (const auto *n = dynamic_cast<const avcpu::VirtioNet *>(&d->backend())) {

@@ -140,9 +140,10 @@ const OptionSpec option_specs[] = {
 			 usage_error("--net must be tap=NAME, not '" + arg + "'");
 		 std::string name = arg.substr(tap.size());
 		 if (name.empty() || name.size() > max_ifname || name.find('/') != name.npos)
-			 usage_error("--net tap=NAME needs an interface name of 1 to 15 characters, "
-				     "not '" +
-				     name + "'");
+			 usage_error(
+				 "--net tap=NAME needs an interface name of 1 to 15 characters, "
+				 "not '" +
+				 name + "'");
 		 if (o.disks.size() + o.nets.size() + 1 >= max_virtio)
 			 usage_error("too many --net options");
 		 o.nets.push_back({name});

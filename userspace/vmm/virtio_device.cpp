@@ -47,8 +47,7 @@ VirtioDevice::VirtioDevice(uint64_t base, uint32_t spi,
 			   std::unique_ptr<avcpu::VirtioBackend> backend,
 			   const avcpu::GuestView &memory)
     : MachineDevice(base, avcpu::virtio::mmio_window, spi), backend_(std::move(backend)),
-      transport_(*backend_, memory, [this](bool level) { raise(level); }),
-      input_(backend_->input())
+      transport_(*backend_, memory, [this](bool level) { raise(level); }), input_(backend_->input())
 {
 }
 

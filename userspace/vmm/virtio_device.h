@@ -69,8 +69,8 @@ private:
 	std::unique_ptr<avcpu::VirtioBackend> backend_;
 	avcpu::VirtioMmio transport_;
 	std::optional<avcpu::VirtioBackend::Input> input_;
-	avcpu::Vm *vm_ = nullptr;    // while something is bound
-	std::vector<int> doorbells_; // an eventfd per queue, bound
+	avcpu::Vm *vm_ = nullptr;	 // while something is bound
+	std::vector<int> doorbells_;	 // an eventfd per queue, bound
 	int irqfd_ = -1, resample_ = -1; // bound to the SPI
 	int stop_ = -1;			 // an eventfd: the I/O thread's end
 	int wake_ = -1;			 // an eventfd: the I/O thread looks at the input again
