@@ -188,24 +188,39 @@ void Boot::start_virtio_io()
 	}
 }
 
-// The --net taps; a MAC for each, locally administered (the 0x02 bit of the first byte).
+namespace
+{
+// The Nth --net's MAC: 02:61:76:63:70:N. 0x02 in the first byte: locally administered,
+// unicast (IEEE 802); "avcp" after it, ours.
+constexpr avcpu::VirtioNet::Mac net_mac_base = {0x02, 0x61, 0x76, 0x63, 0x70, 0x00};
+
+// Why a tap cannot be opened, with what to do about the usual causes.
+std::string tap_failure(const std::string &name, const avcpu::Error &e)
+{
+	std::string why = "cannot open tap '";
+	why += name;
+	why += "': ";
+	why += e.message();
+	if (e.error == EPERM) {
+		why += " (creating a tap needs CAP_NET_ADMIN; or create it beforehand, owned by "
+		       "this user: ip tuntap add dev ";
+		why += name;
+		why += " mode tap user $USER)";
+	} else if (e.error == ENOENT) {
+		why += " (is the tun module loaded?)";
+	}
+	return why;
+}
+} // namespace
+
 bool Boot::add_net_backends(std::vector<std::unique_ptr<avcpu::VirtioBackend>> &backends)
 {
 	for (size_t i = 0; i < o_.nets.size(); i++) {
-		const auto &name = o_.nets[i].tap;
-		auto tap = TapPort::open(name);
-		if (!tap) {
-			int e = tap.error().error;
-			std::string why = tap.error().message();
-			if (e == EPERM)
-				why += " (creating a tap needs CAP_NET_ADMIN; or create '" + name +
-				       "' beforehand, owned by this user: ip tuntap add dev " +
-				       name + " mode tap user $USER)";
-			else if (e == ENOENT)
-				why += " (is the tun module loaded?)";
-			return fail(status_unavailable, "cannot open tap '" + name + "': " + why);
-		}
-		avcpu::VirtioNet::Mac mac = {0x02, 0x61, 0x76, 0x63, 0x70, uint8_t(i + 1)};
+		auto tap = TapPort::open(o_.nets[i].tap);
+		if (!tap)
+			return fail(status_unavailable, tap_failure(o_.nets[i].tap, tap.error()));
+		avcpu::VirtioNet::Mac mac = net_mac_base;
+		mac.back() = uint8_t(i + 1);
 		backends.push_back(std::make_unique<avcpu::VirtioNet>(std::move(tap).value(), mac));
 	}
 	return true;
