@@ -28,6 +28,15 @@ install -m 755 "$top/scripts/guest/run-selftests.sh" "$root/avcpu/"
 install -m 755 "$top/scripts/guest/demo.sh" "$top/scripts/guest/bench.sh" \
 	"$top/scripts/guest/fuzz.sh" "$root/avcpu/"
 cp "$build/kmod-$tag/avcpu.ko" "$root/lib/modules/$kver/extra/"
+# The tun module (/dev/net/tun: avcpu-run's --net tap=NAME, avcpu_net_test) from the same
+# Debian kernel package, uncompressed for busybox's insmod; /init loads it.
+tun=$(find "$cache/kernel-$tag/root/lib/modules/$kver/kernel/drivers/net" -name tun.ko -o -name tun.ko.xz)
+[ -n "$tun" ] || { echo "mkinitramfs: no tun module for $kver" >&2; exit 1; }
+mkdir -p "$root/lib/modules/$kver/kernel/drivers/net"
+case $tun in
+*.xz) xz -dc "$tun" >"$root/lib/modules/$kver/kernel/drivers/net/tun.ko" ;;
+*) cp "$tun" "$root/lib/modules/$kver/kernel/drivers/net/tun.ko" ;;
+esac
 
 # Every selftest binary the selftests Makefile built, in a stable order. The default list
 # (what a boot without --tests runs) leaves out those that only mean something in a boot

@@ -33,6 +33,9 @@ public:
 	int fail_create_vgic = 0;			   // errno for AVCPU_CREATE_VGIC
 	int fail_irq_line = 0;				   // errno for AVCPU_IRQ_LINE
 	std::map<int, avcpu_regs> regs;			   // by vCPU id, as last set
+	bool eventfds = false; // AVCPU_IOEVENTFD and AVCPU_IRQFD work (else ENOTTY)
+	std::vector<avcpu_ioeventfd> ioeventfds; // every AVCPU_IOEVENTFD, in order
+	std::vector<avcpu_irqfd> irqfds;	 // every AVCPU_IRQFD, in order
 
 	int ioctl(int fd, unsigned long req, unsigned long arg) override;
 	uint32_t power(int vcpu_id)
@@ -140,6 +143,17 @@ inline int FakeKernel::ioctl(int fd, unsigned long req, unsigned long arg)
 		irq_levels.push_back(*l);
 		return 0;
 	}
+	case AVCPU_IOEVENTFD:
+	case AVCPU_IRQFD: {
+		if (!eventfds)
+			break;
+		std::lock_guard g(lock_);
+		if (req == AVCPU_IOEVENTFD)
+			ioeventfds.push_back(*reinterpret_cast<avcpu_ioeventfd *>(arg));
+		else
+			irqfds.push_back(*reinterpret_cast<avcpu_irqfd *>(arg));
+		return 0;
+	}
 	case AVCPU_GET_VM_STATS: {
 		auto *st = reinterpret_cast<avcpu_vm_stats *>(arg);
 		std::lock_guard g(lock_);
@@ -148,9 +162,10 @@ inline int FakeKernel::ioctl(int fd, unsigned long req, unsigned long arg)
 		return 0;
 	}
 	default:
-		errno = ENOTTY;
-		return -1;
+		break;
 	}
+	errno = ENOTTY;
+	return -1;
 }
 
 // The next scripted exit, or, with none left, an interruptible wait like a guest that

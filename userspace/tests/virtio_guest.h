@@ -38,22 +38,26 @@ public:
 		std::memcpy(d + 14, &next, 2);
 	}
 	// Makes the chain at head available and returns the new avail idx.
-	uint16_t make_available(uint16_t head)
+	// (avail: the queue's available ring, for a device with more than one queue.)
+	uint16_t make_available(uint16_t head, uint64_t avail = avail_gpa)
 	{
-		uint16_t idx = avail_idx();
-		std::memcpy(at(avail_gpa + 4 + (idx % queue_size) * 2), &head, 2);
-		set_avail_idx(uint16_t(idx + 1));
+		uint16_t idx = avail_idx(avail);
+		std::memcpy(at(avail + 4 + (idx % queue_size) * 2), &head, 2);
+		set_avail_idx(uint16_t(idx + 1), avail);
 		return uint16_t(idx + 1);
 	}
-	uint16_t avail_idx() { return load16(avail_gpa + 2); }
-	void set_avail_idx(uint16_t idx) { std::memcpy(at(avail_gpa + 2), &idx, 2); }
+	uint16_t avail_idx(uint64_t avail = avail_gpa) { return load16(avail + 2); }
+	void set_avail_idx(uint16_t idx, uint64_t avail = avail_gpa)
+	{
+		std::memcpy(at(avail + 2), &idx, 2);
+	}
 	void set_avail_flags(uint16_t flags) { std::memcpy(at(avail_gpa), &flags, 2); }
-	uint16_t used_idx() { return load16(used_gpa + 2); }
+	uint16_t used_idx(uint64_t used = used_gpa) { return load16(used + 2); }
 	// The used element i: {id, len}.
-	std::pair<uint32_t, uint32_t> used(uint16_t i)
+	std::pair<uint32_t, uint32_t> used(uint16_t i, uint64_t used = used_gpa)
 	{
 		uint32_t e[2];
-		std::memcpy(e, at(used_gpa + 4 + (i % queue_size) * virtq::used_entry), 8);
+		std::memcpy(e, at(used + 4 + (i % queue_size) * virtq::used_entry), 8);
 		return {e[0], e[1]};
 	}
 
@@ -97,9 +101,9 @@ public:
 		return r(virtio::reg_status) & virtio::status_features_ok;
 	}
 	void setup_queue(uint16_t size = queue_size, uint64_t desc = desc_gpa,
-			 uint64_t avail = avail_gpa, uint64_t used = used_gpa)
+			 uint64_t avail = avail_gpa, uint64_t used = used_gpa, uint32_t queue = 0)
 	{
-		w(virtio::reg_queue_sel, 0);
+		w(virtio::reg_queue_sel, queue);
 		w(virtio::reg_queue_num, size);
 		w(virtio::reg_queue_desc_low, uint32_t(desc));
 		w(virtio::reg_queue_desc_high, uint32_t(desc >> 32));
@@ -109,12 +113,17 @@ public:
 		w(virtio::reg_queue_device_high, uint32_t(used >> 32));
 		w(virtio::reg_queue_ready, 1);
 	}
-	// The whole initialisation with the given features and one queue.
-	bool start(uint64_t features = virtio::f_version_1 | virtio::f_indirect_desc)
+	// The whole initialisation with the given features and one queue (or, with
+	// second_queue, queue 1 too at that offset from the first's parts).
+	bool start(uint64_t features = virtio::f_version_1 | virtio::f_indirect_desc,
+		   uint64_t second_queue = 0)
 	{
 		if (!negotiate(features))
 			return false;
 		setup_queue();
+		if (second_queue)
+			setup_queue(queue_size, desc_gpa + second_queue, avail_gpa + second_queue,
+				    used_gpa + second_queue, 1);
 		w(virtio::reg_status,
 		  ack_driver | virtio::status_features_ok | virtio::status_driver_ok);
 		return r(virtio::reg_status) ==

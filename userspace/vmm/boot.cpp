@@ -11,9 +11,11 @@
 
 #include "loader.h"
 #include "pl011.h"
+#include "tap.h"
 #include "test_device.h"
 #include "virtio_device.h"
 #include "avcpu/virtio_blk.h"
+#include "avcpu/virtio_net.h"
 #include "avcpu/virtio_rng.h"
 
 namespace vmm
@@ -162,10 +164,70 @@ bool Boot::build_machine()
 				    "without one, which Linux cannot boot with)");
 	if (!st)
 		return fail(status_guest_fault, st.error().message());
+	start_virtio_io();
 	return true;
 }
 
-// The --disk images in order, then --rng, each in the next virtio window.
+// Doorbells and interrupts by eventfd where the hypervisor has them (after attach(): an
+// irqfd needs the vGIC); else MMIO exits and the SPI-line ioctl, said with --trace.
+void Boot::start_virtio_io()
+{
+	for (auto *d : virtio_) {
+		auto b = d->start_io(*vm_);
+		if (o_.trace == Options::Trace::off)
+			continue;
+		if (!b.doorbells)
+			std::fprintf(stderr,
+				     "avcpu-run: %s@%" PRIx64
+				     ": doorbells exit to userspace (%s)\n",
+				     d->name(), d->base(), b.doorbells.error().message().c_str());
+		if (!b.irqfd)
+			std::fprintf(stderr,
+				     "avcpu-run: %s@%" PRIx64 ": interrupts by ioctl (%s)\n",
+				     d->name(), d->base(), b.irqfd.error().message().c_str());
+	}
+}
+
+namespace
+{
+// The Nth --net's MAC: 02:61:76:63:70:N. 0x02 in the first byte: locally administered,
+// unicast (IEEE 802); "avcp" after it, ours.
+constexpr avcpu::VirtioNet::Mac net_mac_base = {0x02, 0x61, 0x76, 0x63, 0x70, 0x00};
+
+// Why a tap cannot be opened, with what to do about the usual causes.
+std::string tap_failure(const std::string &name, const avcpu::Error &e)
+{
+	std::string why = "cannot open tap '";
+	why += name;
+	why += "': ";
+	why += e.message();
+	if (e.error == EPERM) {
+		why += " (creating a tap needs CAP_NET_ADMIN; or create it beforehand, owned by "
+		       "this user: ip tuntap add dev ";
+		why += name;
+		why += " mode tap user $USER)";
+	} else if (e.error == ENOENT) {
+		why += " (is the tun module loaded?)";
+	}
+	return why;
+}
+} // namespace
+
+bool Boot::add_net_backends(std::vector<std::unique_ptr<avcpu::VirtioBackend>> &backends)
+{
+	for (size_t i = 0; i < o_.nets.size(); i++) {
+		auto tap = TapPort::open(o_.nets[i].tap);
+		if (!tap)
+			return fail(status_unavailable, tap_failure(o_.nets[i].tap, tap.error()));
+		avcpu::VirtioNet::Mac mac = net_mac_base;
+		mac.back() = uint8_t(i + 1);
+		backends.push_back(std::make_unique<avcpu::VirtioNet>(std::move(tap).value(), mac));
+	}
+	return true;
+}
+
+// The --disk images in order, then --rng, then the --net taps, each in the next virtio
+// window.
 bool Boot::add_virtio_devices()
 {
 	const auto &config = machine_->config();
@@ -181,6 +243,9 @@ bool Boot::add_virtio_devices()
 	}
 	if (o_.rng)
 		backends.push_back(std::make_unique<avcpu::VirtioRng>());
+	if (!add_net_backends(backends))
+		return false;
+	virtio_.clear();
 	for (size_t i = 0; i < backends.size(); i++) {
 		auto device = std::make_unique<VirtioDevice>(
 			Machine::virtio_base + i * avcpu::virtio::mmio_window,
@@ -188,10 +253,7 @@ bool Boot::add_virtio_devices()
 		VirtioDevice *added = device.get();
 		if (!machine_->add(std::move(device)))
 			return fail(status_usage, "too many virtio devices");
-		// Doorbells by eventfd where the hypervisor has them; else by MMIO exits.
-		if (auto st = added->start_io_thread(*vm_); !st && o_.trace != Options::Trace::off)
-			std::fprintf(stderr, "avcpu-run: %s: doorbells exit to userspace (%s)\n",
-				     added->name(), st.error().message().c_str());
+		virtio_.push_back(added);
 	}
 	return true;
 }

@@ -15,6 +15,7 @@
 #include "avcpu/guest_view.h"
 #include "avcpu/memory.h"
 #include "avcpu/runner.h"
+#include "avcpu/virtio_mmio.h"
 #include "console.h"
 #include "machine.h"
 #include "options.h"
@@ -23,6 +24,7 @@ namespace vmm
 {
 
 class Pl011;
+class VirtioDevice;
 
 // Stop requests from outside the guest (the console's escape sequence, a signal) for
 // whichever boot is running, or the next one if they come in between.
@@ -78,6 +80,9 @@ private:
 	bool load_image();
 	bool build_machine();
 	bool add_virtio_devices();
+	bool add_net_backends(std::vector<std::unique_ptr<avcpu::VirtioBackend>> &backends);
+	void start_virtio_io();
+	void print_virtio_summary() const;
 	bool place_device_tree();
 	bool create_vcpus();
 	avcpu::RunnerHooks hooks();
@@ -89,9 +94,10 @@ private:
 	std::optional<avcpu::Device> device_;
 	std::optional<avcpu::Vm> vm_;
 	std::optional<avcpu::GuestMemory> ram_;
-	avcpu::GuestView guest_view_;	   // RAM as devices see it; before machine_
-	std::unique_ptr<Machine> machine_; // after vm_: its lines use the VM
-	Pl011 *uart_ = nullptr;		   // owned by machine_
+	avcpu::GuestView guest_view_;	     // RAM as devices see it; before machine_
+	std::unique_ptr<Machine> machine_;   // after vm_: its lines use the VM
+	Pl011 *uart_ = nullptr;		     // owned by machine_
+	std::vector<VirtioDevice *> virtio_; // owned by machine_
 	std::vector<avcpu::Vcpu> vcpus_;
 	uint64_t entry_ = 0, dtb_address_ = 0, image_end_ = 0;
 	Chosen chosen_;

@@ -4,7 +4,9 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "avcpu/virtio_net.h"
 #include "boot.h"
+#include "virtio_device.h"
 
 namespace vmm
 {
@@ -84,10 +86,35 @@ avcpu::RunnerHooks Boot::hooks()
 	return hooks;
 }
 
+// Each virtio device's interrupts by irqfd and by ioctl (its doorbells by eventfd are the
+// VM's MMIO writes to eventfds, below), and a network device's frames.
+void Boot::print_virtio_summary() const
+{
+	auto u = [](uint64_t n) { return static_cast<unsigned long long>(n); };
+	for (const auto *d : virtio_) {
+		auto c = d->counts();
+		std::fprintf(stderr,
+			     "  %s@%" PRIx64
+			     " (device %u): %llu interrupts by irqfd, %llu by ioctl",
+			     d->name(), d->base(), d->backend().device_id(), u(c.irqfd_signals),
+			     u(c.line_raises));
+		if (const auto *n = dynamic_cast<const avcpu::VirtioNet *>(&d->backend())) {
+			auto s = n->stats();
+			std::fprintf(stderr,
+				     "; %llu frames received (%llu dropped), %llu sent (%llu "
+				     "dropped)",
+				     u(s.rx_frames), u(s.rx_dropped), u(s.tx_frames),
+				     u(s.tx_dropped));
+		}
+		std::fputc('\n', stderr);
+	}
+}
+
 void Boot::print_summary(double wall_ms)
 {
 	auto u = [](__u64 n) { return static_cast<unsigned long long>(n); };
 	std::fprintf(stderr, "avcpu-run: summary after %.1f ms\n", wall_ms);
+	print_virtio_summary();
 	if (device_->hypervisor() != avcpu::Hypervisor::avcpu) {
 		// The counters below are avcpu's (AVCPU_GET_*_STATS).
 		std::fprintf(stderr, "  no exit counts on %s\n",

@@ -50,7 +50,9 @@ int parse_choice(const char *opt, const char *text, std::vector<const char *> wo
 }
 
 // virtio devices share the machine's 32 virtio windows; one is kept for --rng.
-constexpr size_t max_disks = 32;
+constexpr size_t max_virtio = 32;
+// The longest interface name (IFNAMSIZ in <linux/if.h>, less its NUL).
+constexpr size_t max_ifname = 15;
 
 struct OptionSpec {
 	const char *name;
@@ -125,11 +127,27 @@ const OptionSpec option_specs[] = {
 			 path.resize(path.size() - ro.size());
 		 if (path.empty())
 			 usage_error("--disk needs a file name");
-		 if (o.disks.size() + 1 >= max_disks)
+		 if (o.disks.size() + o.nets.size() + 1 >= max_virtio)
 			 usage_error("too many --disk options");
 		 o.disks.push_back({path, read_only});
 	 }},
 	{"rng", no_argument, 0, [](Options &o, const char *) { o.rng = true; }},
+	{"net", required_argument, 0,
+	 [](Options &o, const char *a) {
+		 const std::string tap = "tap=";
+		 std::string arg = a;
+		 if (arg.compare(0, tap.size(), tap) != 0)
+			 usage_error("--net must be tap=NAME, not '" + arg + "'");
+		 std::string name = arg.substr(tap.size());
+		 if (name.empty() || name.size() > max_ifname || name.find('/') != name.npos)
+			 usage_error(
+				 "--net tap=NAME needs an interface name of 1 to 15 characters, "
+				 "not '" +
+				 name + "'");
+		 if (o.disks.size() + o.nets.size() + 1 >= max_virtio)
+			 usage_error("too many --net options");
+		 o.nets.push_back({name});
+	 }},
 	{"device", required_argument, 0, [](Options &o, const char *a) { o.device = a; }},
 	{"help", no_argument, 'h',
 	 [](Options &, const char *) {

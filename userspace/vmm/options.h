@@ -26,6 +26,11 @@ struct DiskOption {
 	bool read_only = false;
 };
 
+// A --net: the host's tap interface the device's frames go through.
+struct NetOption {
+	std::string tap;
+};
+
 struct Options {
 	enum class Gic { automatic, on, off };
 	enum class Trace { off, all, not_emulated };
@@ -48,6 +53,7 @@ struct Options {
 	bool huge = false, summary = false;
 	std::vector<DiskOption> disks; // virtio-blk devices, in order
 	bool rng = false;	       // a virtio-rng device
+	std::vector<NetOption> nets;   // virtio-net devices, in order
 
 	bool linux_boot() const { return !kernel.empty(); }
 	// A Linux guest gets the GIC it cannot boot without; other guests none, unless asked.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // libFuzzer target: libavcpu's virtio-mmio transport and split virtqueues driven by a
-// hostile driver, with virtio-blk (on a memfd) or virtio-rng behind them. The input is the
+// hostile driver, with virtio-blk (on a memfd), virtio-rng or virtio-net (on a port that
+// always has a frame to give, of a size the input chose) behind them. The input is the
 // guest's RAM (rings, descriptors, indirect tables, buffers) followed by register accesses,
 // notifications and RAM writes between them. Under ASan a device access outside the RAM
 // buffer is a crash; the properties checked are that the interrupt line follows
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "avcpu/virtio_blk.h"
+#include "avcpu/virtio_net.h"
 #include "avcpu/virtio_rng.h"
 
 using namespace avcpu;
@@ -35,9 +37,36 @@ void check(bool ok)
 		std::abort();
 }
 
-std::unique_ptr<VirtioBackend> make_backend(bool block)
+// Frames of frame_size bytes, as many as asked for; what is sent is checked for size.
+class FuzzPort final : public NetPort
 {
-	if (!block)
+public:
+	explicit FuzzPort(size_t frame_size) : frame_size_(frame_size) {}
+	Result<size_t> receive(std::span<uint8_t> buf) override
+	{
+		size_t n = std::min(frame_size_, buf.size());
+		std::memset(buf.data(), 0xab, n);
+		return n;
+	}
+	bool send(std::span<const iovec> frame) override
+	{
+		size_t n = 0;
+		for (const auto &v : frame)
+			n += v.iov_len;
+		check(n >= virtio_net::min_frame && n <= virtio_net::max_frame);
+		return true;
+	}
+
+private:
+	size_t frame_size_;
+};
+
+std::unique_ptr<VirtioBackend> make_backend(uint8_t flags)
+{
+	if (flags & 4)
+		return std::make_unique<VirtioNet>(std::make_unique<FuzzPort>(size_t(flags) * 64),
+						   VirtioNet::Mac{2, 0, 0, 0, 0, 1});
+	if (!(flags & 1))
 		return std::make_unique<VirtioRng>();
 	static int fd = -1;
 	if (fd < 0) {
@@ -98,7 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	GuestView view;
 	view.add(ram_base, ram.data(), ram_size);
-	auto backend = make_backend(flags & 1);
+	auto backend = make_backend(flags);
 	bool line = false;
 	VirtioMmio t(*backend, view, [&line](bool level) { line = level; });
 	if (flags & 2)
@@ -120,7 +149,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			// A device that needs a reset uses no more buffers.
 			bool broken = t.needs_reset();
 			uint16_t before = used_idx(ram);
-			t.notify(value % 2);
+			t.notify(value % 3);
 			check(!broken || used_idx(ram) == before);
 			break;
 		}

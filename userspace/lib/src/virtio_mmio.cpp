@@ -239,14 +239,18 @@ void VirtioMmio::write_status(uint32_t value)
 	status_ = value | (status_ & status_needs_reset);
 }
 
-void VirtioMmio::notify(unsigned queue)
+bool VirtioMmio::can_serve(unsigned queue) const
 {
 	// Section 3.1.1 and 2.1.2: nothing is consumed before DRIVER_OK or once broken.
-	if (queue >= queues_.size() || !(status_ & status_driver_ok) || needs_reset())
+	return queue < queues_.size() && (status_ & status_driver_ok) && !needs_reset() &&
+	       queues_[queue].ready();
+}
+
+void VirtioMmio::notify(unsigned queue)
+{
+	if (!can_serve(queue))
 		return;
 	Virtqueue &q = queues_[queue];
-	if (!q.ready())
-		return;
 	bool ok = backend_.process(queue, q);
 	if (q.take_used() && q.wants_interrupt()) {
 		interrupt_status_ |= int_used_buffer;

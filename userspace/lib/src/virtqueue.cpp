@@ -106,6 +106,11 @@ Virtqueue::Pop Virtqueue::fail()
 	return Pop::broken;
 }
 
+bool Virtqueue::available() const
+{
+	return broken_ || (ready_ && load_acquire(avail_idx_) != last_avail_);
+}
+
 Virtqueue::Pop Virtqueue::pop(VirtqChain &chain)
 {
 	if (broken_)

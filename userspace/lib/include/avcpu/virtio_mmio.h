@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -46,7 +47,7 @@ constexpr uint32_t int_used_buffer = 1, int_config_change = 2;
 // Reserved feature bits (section 6).
 constexpr uint64_t f_indirect_desc = 1ULL << 28, f_version_1 = 1ULL << 32;
 // Device IDs (section 5).
-constexpr uint32_t id_block = 2, id_entropy = 4;
+constexpr uint32_t id_network = 1, id_block = 2, id_entropy = 4;
 // The register window a device occupies.
 constexpr uint64_t mmio_window = 0x200;
 } // namespace virtio
@@ -73,6 +74,19 @@ public:
 	// Takes the queue's available chains and returns each through q.push(). false: the
 	// driver made a request no correct driver makes, and the device must be reset.
 	virtual bool process(unsigned queue, Virtqueue &q) = 0;
+
+	// Input from outside the guest (a network device's tap): a descriptor that polls
+	// readable when some waits, and the queue whose process() takes it in. Its owner
+	// polls fd while input_wanted() and the queue can be served, and then notifies queue.
+	struct Input {
+		int fd;
+		unsigned queue;
+	};
+	virtual std::optional<Input> input() const { return std::nullopt; }
+	// false while the device has no buffer to take input into: polling then would only
+	// find the same input waiting, again and again. The queue's next notification (the
+	// driver adding buffers) runs process() again, which says anew.
+	virtual bool input_wanted() const { return false; }
 };
 
 class VirtioMmio
@@ -90,6 +104,9 @@ public:
 	// What a write to QueueNotify does: the queue's chains go to the backend. For a
 	// doorbell that comes another way (an eventfd) too, under the same serialisation.
 	void notify(unsigned queue);
+
+	// Whether notify(queue) would reach the backend: DRIVER_OK, not broken, the queue ready.
+	bool can_serve(unsigned queue) const;
 
 	uint32_t status() const { return status_; }
 	uint32_t interrupt_status() const { return interrupt_status_; }

@@ -106,6 +106,10 @@ public:
 	void disable() { ready_ = false; }
 	bool ready() const { return ready_; }
 
+	// Whether pop() would find a chain (or the queue broken): a device whose input waits
+	// elsewhere (a tap) takes it only when there is a buffer to put it in.
+	bool available() const;
+
 	enum class Pop { empty, chain, broken };
 	// The next available chain. broken: the queue is unusable until reset; every later
 	// call says broken too.
