@@ -20,6 +20,9 @@ mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root}
 cp "$cache/busybox/bin/busybox" "$root/bin/busybox"
 install -m 755 "$top/scripts/guest/linux-guest-init" "$root/init"
 install -m 755 "$top/scripts/guest/stress" "$root/bin/stress"
+# make bench's I/O workloads (scripts/guest/iobench.sh), when the userspace is built.
+iobench=${AVCPU_BUILD:-$top/build}/userspace-aarch64/iobench/avcpu-iobench
+[ -x "$iobench" ] && install -m 755 "$iobench" "$root/bin/avcpu-iobench"
 if [ -n "$moddir" ]; then
 	mkdir -p "$root/lib/modules/virtio"
 	# Load order: the transport first, then the drivers that bind through it, each

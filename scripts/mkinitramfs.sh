@@ -26,7 +26,7 @@ cp "$cache/busybox/bin/busybox" "$root/bin/busybox"
 install -m 755 "$top/scripts/guest/init" "$root/init"
 install -m 755 "$top/scripts/guest/run-selftests.sh" "$root/avcpu/"
 install -m 755 "$top/scripts/guest/demo.sh" "$top/scripts/guest/bench.sh" \
-	"$top/scripts/guest/fuzz.sh" "$root/avcpu/"
+	"$top/scripts/guest/iobench.sh" "$top/scripts/guest/fuzz.sh" "$root/avcpu/"
 cp "$build/kmod-$tag/avcpu.ko" "$root/lib/modules/$kver/extra/"
 # The tun module (/dev/net/tun: avcpu-run's --net tap=NAME, avcpu_net_test) from the same
 # Debian kernel package, uncompressed for busybox's insmod; /init loads it.
@@ -57,6 +57,7 @@ done
 
 for f in "$build"/userspace-aarch64/tools/* "$build"/userspace-aarch64/vmm/avcpu-run \
 	"$build"/userspace-aarch64/bench/avcpu-bench "$build"/userspace-aarch64/fuzz/avcpu-fuzz \
+	"$build"/userspace-aarch64/iobench/avcpu-iobench \
 	"$build"/userspace-aarch64/examples/minimal_vmm_*; do
 	[ -f "$f" ] && [ -x "$f" ] && cp "$f" "$root/usr/bin/"
 done

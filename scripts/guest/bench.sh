@@ -20,5 +20,7 @@ avcpu-bench --backend "$backend" --iterations "$iterations" --repeat "$repeat" \
 	avcpu-bench --backend "$backend" --iterations "$slow" --repeat "$repeat" \
 		--workload timer_tick,mmio_write,spi_user
 rc=$?
+# The I/O rows: the Linux guest's virtio disk and network, with and without eventfds.
+sh /avcpu/iobench.sh "/dev/$backend" || rc=1
 [ "$backend" = avcpu ] && { rmmod avcpu || rc=1; }
 exit $rc

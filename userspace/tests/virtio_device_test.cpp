@@ -107,7 +107,12 @@ protected:
 		// The driver's initialisation, before there is an I/O thread to race with.
 		Driver drv(dev->transport());
 		ASSERT_TRUE(drv.start(virtio::f_version_1 | net::f_mac, tx_offset));
-		auto b = dev->start_io(*vm);
+		auto b = dev->start_io(*vm, use_eventfds);
+		if (!use_eventfds) {
+			ASSERT_FALSE(b.doorbells.ok());
+			ASSERT_FALSE(b.irqfd.ok());
+			return;
+		}
 		ASSERT_TRUE(b.doorbells.ok()) << b.doorbells.error().message();
 		ASSERT_TRUE(b.irqfd.ok()) << b.irqfd.error().message();
 		ASSERT_EQ(2u, k.ioeventfds.size());
@@ -131,6 +136,7 @@ protected:
 						   virtio::int_used_buffer));
 	}
 
+	bool use_eventfds = true;
 	FakeKernel k;
 	std::optional<Vm> vm;
 	Guest guest;
@@ -201,6 +207,38 @@ TEST_F(VirtioDeviceTest, InputIsTakenOnlyIntoBuffers)
 	usleep(quiet_ms * 1000);
 	EXPECT_GE(before + 1, port->receives()) << "the thread spins on a readable port";
 	EXPECT_EQ(2, guest.used_idx());
+}
+
+// avcpu-run --no-eventfd: nothing bound although the hypervisor could; a QueueNotify is an
+// MMIO write served on the vCPU's thread, and its completion an SPI-line ioctl.
+class VirtioDeviceNoEventfdTest : public VirtioDeviceTest
+{
+protected:
+	VirtioDeviceNoEventfdTest() { use_eventfds = false; }
+};
+
+TEST_F(VirtioDeviceNoEventfdTest, BindsNothingAndInterruptsByIoctl)
+{
+	EXPECT_TRUE(k.ioeventfds.empty());
+	EXPECT_TRUE(k.irqfds.empty());
+	// The line as Machine::attach connects it: to the SPI-line ioctl.
+	dev->connect_irq([this](bool level) {
+		ASSERT_TRUE(vm->set_spi_line(vmm::Machine::virtio_spi, level));
+	});
+	Frame bytes(net::header_size + 60, 0x11);
+	std::memcpy(guest.at(buffers_gpa), bytes.data(), bytes.size());
+	guest.desc(0, buffers_gpa, uint32_t(bytes.size()), 0, 0, desc_gpa + tx_offset);
+	guest.make_available(0, avail_gpa + tx_offset);
+	{
+		std::lock_guard g(dev->mutex());
+		ASSERT_TRUE(dev->transport().write(virtio::reg_queue_notify, 4, net::tx_queue));
+	}
+	EXPECT_EQ(1, guest.used_idx(used_gpa + tx_offset));
+	ASSERT_FALSE(k.irq_levels.empty()) << "no SPI-line ioctl for the completion";
+	EXPECT_EQ(1u, k.irq_levels.back().level);
+	auto c = dev->counts();
+	EXPECT_EQ(0u, c.irqfd_signals);
+	EXPECT_EQ(1u, c.line_raises);
 }
 
 } // namespace

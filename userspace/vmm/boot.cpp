@@ -173,7 +173,7 @@ bool Boot::build_machine()
 void Boot::start_virtio_io()
 {
 	for (auto *d : virtio_) {
-		auto b = d->start_io(*vm_);
+		auto b = d->start_io(*vm_, o_.eventfds);
 		if (o_.trace == Options::Trace::off)
 			continue;
 		if (!b.doorbells)

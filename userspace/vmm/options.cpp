@@ -132,6 +132,7 @@ const OptionSpec option_specs[] = {
 		 o.disks.push_back({path, read_only});
 	 }},
 	{"rng", no_argument, 0, [](Options &o, const char *) { o.rng = true; }},
+	{"no-eventfd", no_argument, 0, [](Options &o, const char *) { o.eventfds = false; }},
 	{"net", required_argument, 0,
 	 [](Options &o, const char *a) {
 		 const std::string tap = "tap=";

@@ -53,6 +53,7 @@ struct Options {
 	bool huge = false, summary = false;
 	std::vector<DiskOption> disks; // virtio-blk devices, in order
 	bool rng = false;	       // a virtio-rng device
+	bool eventfds = true;	       // virtio doorbells and interrupts by eventfd
 	std::vector<NetOption> nets;   // virtio-net devices, in order
 
 	bool linux_boot() const { return !kernel.empty(); }

@@ -56,7 +56,7 @@ VirtioDevice::~VirtioDevice()
 	stop_io();
 }
 
-VirtioDevice::IoBindings VirtioDevice::start_io(avcpu::Vm &vm)
+VirtioDevice::IoBindings VirtioDevice::start_io(avcpu::Vm &vm, bool use_eventfds)
 {
 	IoBindings b;
 	vm_ = &vm;
@@ -67,8 +67,12 @@ VirtioDevice::IoBindings VirtioDevice::start_io(avcpu::Vm &vm)
 		stop_io();
 		return b;
 	}
-	b.doorbells = bind_doorbells(vm);
-	b.irqfd = bind_irqfd(vm);
+	if (use_eventfds) {
+		b.doorbells = bind_doorbells(vm);
+		b.irqfd = bind_irqfd(vm);
+	} else {
+		b.doorbells = b.irqfd = avcpu::Error{"--no-eventfd", ENOTSUP};
+	}
 	io_ = std::thread([this] { serve(); });
 	return b;
 }

@@ -40,7 +40,9 @@ public:
 	// backend's input. Without eventfd doorbells a QueueNotify exits to the vCPU thread,
 	// which serves it; without an irqfd the interrupt goes by the SPI-line ioctl. Call it
 	// once the machine's GIC exists. vm outlives the device.
-	IoBindings start_io(avcpu::Vm &vm);
+	// With use_eventfds false (avcpu-run --no-eventfd) nothing is bound: every doorbell
+	// is an MMIO exit and every interrupt an ioctl, which is what the eventfds save.
+	IoBindings start_io(avcpu::Vm &vm, bool use_eventfds = true);
 
 	// Interrupts raised so far: by irqfd signals (resamples that re-raise included), and
 	// by the SPI-line ioctl.
