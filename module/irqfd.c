@@ -2,9 +2,11 @@
 /*
  * irqfds (AVCPU_IRQFD; see eventfd.h, and eventfd.c for the locks): each one waits on its
  * eventfd's wait queue. The wakeup comes in atomic context (the eventfd's lock held,
- * interrupts off), while raising a line takes vm->lock (the vCPUs it kicks must not go
- * away), so the injection runs from the VM's workqueue. A closed eventfd (EPOLLHUP) undoes
- * its binding from the same workqueue. Whoever takes an irqfd off the VM's list (deassign,
+ * interrupts off) and raises the SPI there and then: the vGIC's lock is a raw spinlock,
+ * and the vCPUs it kicks cannot go away meanwhile, as a closing vCPU waits for an RCU
+ * grace period (which a region with interrupts off holds back) before it is freed. No
+ * thread hop between the signal and the kick. A closed eventfd (EPOLLHUP) undoes its
+ * binding from the VM's workqueue. Whoever takes an irqfd off the VM's list (deassign,
  * EPOLLHUP, the VM's end) tears it down, exactly once.
  */
 #include <linux/eventfd.h>
@@ -33,18 +35,18 @@ struct avcpu_irqfd_bind {
 };
 
 /*
- * Raises the SPI: a pulse, or a level held until the guest ends it (resample). Only while
- * listed, checked under ev->irq_lock: a level raised after the unlisting would stay.
+ * Raises the SPI (interrupts off): a pulse, or a level held until the guest ends it
+ * (resample). Only while listed, checked under ev->irq_lock: a level raised after the
+ * unlisting would stay.
  */
-static void avcpu_irqfd_inject(struct work_struct *work)
+static void avcpu_irqfd_raise(struct avcpu_irqfd_bind *f)
 {
-	struct avcpu_irqfd_bind *f = container_of(work, struct avcpu_irqfd_bind, inject);
 	struct avcpu_vm *vm = f->vm;
 	struct avcpu_vgic *vgic = vm->vgic;
 	u64 kick = 0;
 
-	mutex_lock(&vm->lock);
-	spin_lock_irq(&vm->evfd->irq_lock);
+	lockdep_assert_irqs_disabled();
+	spin_lock(&vm->evfd->irq_lock);
 	if (f->listed) {
 		raw_spin_lock(&vgic->lock);
 		kick = vgic_set_level(&vgic->dist, 0, f->intid, true);
@@ -52,9 +54,16 @@ static void avcpu_irqfd_inject(struct work_struct *work)
 			vgic_set_level(&vgic->dist, 0, f->intid, false);
 		raw_spin_unlock(&vgic->lock);
 	}
-	spin_unlock_irq(&vm->evfd->irq_lock);
+	spin_unlock(&vm->evfd->irq_lock);
 	avcpu_vgic_kick(vm, kick);
-	mutex_unlock(&vm->lock);
+}
+
+/* A signal that came before the binding did (bind time, process context). */
+static void avcpu_irqfd_inject(struct work_struct *work)
+{
+	local_irq_disable();
+	avcpu_irqfd_raise(container_of(work, struct avcpu_irqfd_bind, inject));
+	local_irq_enable();
 }
 
 /*
@@ -114,7 +123,7 @@ static int avcpu_irqfd_wake(wait_queue_entry_t *wait, unsigned int mode, int syn
 	if (events & EPOLLIN) {
 		/* The count is the kernel's: consumed, so that it never saturates. */
 		eventfd_ctx_do_read(f->ctx, &cnt);
-		queue_work(ev->wq, &f->inject);
+		avcpu_irqfd_raise(f);
 	}
 	/* The eventfd's file is being released: nobody can signal it again. */
 	if (events & EPOLLHUP) {

@@ -303,6 +303,17 @@ static void avcpu_vcpu_free(struct avcpu_vcpu *vcpu)
 	kfree(vcpu);
 }
 
+/*
+ * After a vCPU leaves vm->vcpus[]: an irqfd's wakeup (interrupts off, an RCU reader) may
+ * still be kicking it without vm->lock (irqfd.c); a grace period sees it out. Only VMs
+ * with eventfds have such readers.
+ */
+static void avcpu_vcpu_unpublished(struct avcpu_vm *vm)
+{
+	if (READ_ONCE(vm->evfd))
+		synchronize_rcu();
+}
+
 static int avcpu_vcpu_release(struct inode *inode, struct file *file)
 {
 	struct avcpu_vcpu *vcpu = file->private_data;
@@ -313,12 +324,13 @@ static int avcpu_vcpu_release(struct inode *inode, struct file *file)
 	mutex_lock(&vm->lock);
 	avcpu_vm_stats_retire(vm, vcpu);
 	avcpu_vgic_vcpu_update(vm, vcpu->id, false, 0);
-	vm->vcpus[vcpu->id] = NULL;
+	WRITE_ONCE(vm->vcpus[vcpu->id], NULL);
 	/* A vCPU created later with this id must not look like the one that ran here. */
 	for_each_possible_cpu(cpu)
 		if (*per_cpu_ptr(vm->last_vcpu_ran, cpu) == vcpu->id)
 			*per_cpu_ptr(vm->last_vcpu_ran, cpu) = -1;
 	mutex_unlock(&vm->lock);
+	avcpu_vcpu_unpublished(vm);
 	avcpu_vcpu_free(vcpu);
 	avcpu_vm_put(vm);
 	return 0;
@@ -374,7 +386,8 @@ int avcpu_vcpu_create(struct avcpu_vm *vm, unsigned long id)
 	}
 	avcpu_vcpu_reset(vcpu); /* under vm->lock: the VM's config and SMC policy */
 	WRITE_ONCE(vcpu->mpidr, vcpu->ctx->vmpidr);
-	vm->vcpus[id] = vcpu;
+	/* Initialised first: an irqfd's wakeup may kick it without vm->lock. */
+	smp_store_release(&vm->vcpus[id], vcpu);
 	vm->vcpus_created++;
 	avcpu_vgic_vcpu_update(vm, id, true, vcpu->mpidr);
 	kref_get(&vm->ref);
@@ -384,8 +397,9 @@ int avcpu_vcpu_create(struct avcpu_vm *vm, unsigned long id)
 	if (ret < 0) {
 		mutex_lock(&vm->lock);
 		avcpu_vgic_vcpu_update(vm, id, false, 0);
-		vm->vcpus[id] = NULL;
+		WRITE_ONCE(vm->vcpus[id], NULL);
 		mutex_unlock(&vm->lock);
+		avcpu_vcpu_unpublished(vm);
 		avcpu_vcpu_free(vcpu);
 		avcpu_vm_put(vm);
 	}

@@ -34,10 +34,13 @@ void avcpu_vgic_kick(struct avcpu_vm *vm, u64 mask)
 {
 	while (mask) {
 		unsigned int id = __ffs64(mask);
+		struct avcpu_vcpu *vcpu;
 
 		mask &= mask - 1;
-		if (id < AVCPU_MAX_VCPUS && vm->vcpus[id])
-			avcpu_vcpu_kick(vm->vcpus[id]);
+		/* Under vm->lock, or in an RCU reader (irqfd.c): see avcpu_vcpu_release. */
+		vcpu = id < AVCPU_MAX_VCPUS ? READ_ONCE(vm->vcpus[id]) : NULL;
+		if (vcpu)
+			avcpu_vcpu_kick(vcpu);
 	}
 }
 
