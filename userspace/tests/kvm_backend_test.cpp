@@ -343,6 +343,17 @@ TEST_F(KvmFixture, EventfdsByKvmIoeventfdAndIrqfd)
 	EXPECT_EQ(14u, k.irqfds[1].resamplefd);
 	EXPECT_EQ(13u, k.irqfds[2].fd);
 	EXPECT_EQ(uint32_t(KVM_IRQFD_FLAG_DEASSIGN), k.irqfds[2].flags);
+
+	// KVM takes an irqfd only with its vGIC initialised (EAGAIN before): the first
+	// binding initialises it, once, and the first run does not again.
+	auto irqfd = std::find(k.calls.begin(), k.calls.end(), KVM_IRQFD);
+	ASSERT_NE(k.calls.end(), irqfd);
+	EXPECT_EQ(KVM_SET_DEVICE_ATTR, *(irqfd - 1));
+	ASSERT_EQ(4u, k.attrs.size());
+	EXPECT_EQ(uint64_t(KVM_DEV_ARM_VGIC_CTRL_INIT), k.attrs[3].attr);
+	vcpus[0].request_exit(true);
+	ASSERT_TRUE(vcpus[0].run().ok());
+	EXPECT_EQ(4u, k.attrs.size());
 }
 
 TEST(KvmVcpu, FailedInitClosesEverything)

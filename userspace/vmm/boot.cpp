@@ -74,8 +74,11 @@ bool Boot::fail(int status, const std::string &message)
 
 bool Boot::prepare()
 {
-	return open_vm() && load_image() && build_machine() && place_device_tree() &&
-	       create_vcpus();
+	if (!open_vm() || !load_image() || !build_machine() || !place_device_tree() ||
+	    !create_vcpus())
+		return false;
+	start_virtio_io();
+	return true;
 }
 
 bool Boot::open_vm()
@@ -164,12 +167,12 @@ bool Boot::build_machine()
 				    "without one, which Linux cannot boot with)");
 	if (!st)
 		return fail(status_guest_fault, st.error().message());
-	start_virtio_io();
 	return true;
 }
 
-// Doorbells and interrupts by eventfd where the hypervisor has them (after attach(): an
-// irqfd needs the vGIC); else MMIO exits and the SPI-line ioctl, said with --trace.
+// Doorbells and interrupts by eventfd where the hypervisor has them; else MMIO exits and
+// the SPI-line ioctl, said with --trace. Last in prepare(): an irqfd needs the vGIC, and
+// on KVM binding one initialises it, after which no vCPU can be added.
 void Boot::start_virtio_io()
 {
 	for (auto *d : virtio_) {

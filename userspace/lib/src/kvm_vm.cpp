@@ -181,8 +181,12 @@ public:
 			return last_error(what);
 		return {};
 	}
+	// KVM takes an irqfd only once the vGIC is initialised (EAGAIN before), which the
+	// first run would do; done here instead, so the vCPUs must all exist by now.
 	Status bind_irqfd(uint32_t intid, int efd, std::optional<int> resample_fd) override
 	{
+		if (auto st = shared_->ready_to_run(); !st)
+			return st;
 		return irqfd(intid, efd, resample_fd, 0, "KVM_IRQFD");
 	}
 	Status unbind_irqfd(uint32_t intid, int efd) override

@@ -78,7 +78,9 @@ public:
 	Result<avcpu_vm_stats> stats() const;
 	// Eventfds (Documentation/api.rst): guest writes m describes signal eventfd fd with no
 	// exit; eventfd fd raises SPI intid (a pulse, or with resample_fd a level held until
-	// the guest ends it, resample_fd then signalled). KVM_IOEVENTFD / KVM_IRQFD on KVM.
+	// the guest ends it, resample_fd then signalled). KVM_IOEVENTFD / KVM_IRQFD on KVM,
+	// where bind_irqfd() first initialises the vGIC (KVM takes no irqfd before that:
+	// EAGAIN), which it otherwise does at the first run: create every vCPU before.
 	Status bind_ioeventfd(const IoEventfdMatch &m, int fd);
 	Status unbind_ioeventfd(const IoEventfdMatch &m);
 	Status bind_irqfd(uint32_t intid, int fd, std::optional<int> resample_fd = std::nullopt);
