@@ -28,6 +28,7 @@ usage() {
 	  --debian               the Debian boot: dpkg, perf and avcpu's own .debs in the initramfs,
 	                         avcpu_deb_test and avcpu_perf_test in the default list
 	  --tests LIST           comma-separated selftest binaries to run (default all)
+	  --without LIST         all selftest binaries but these (comma-separated)
 	  --test-timeout S       per test binary, inside the guest (default 300)
 	  --boot-timeout S       whole boot, on the host (default 1200)
 	  --append ARGS          more kernel command-line arguments (repeatable)
@@ -37,7 +38,7 @@ usage() {
 	EOF2
 }
 
-debian=0 qemu_ver=7.2 mte=0 kernel=6.12 cpu=max smp=4 mem=2048 el2=on kvm=none vhe=0 icount=0 run=selftests tests= bench=avcpu fuzz=
+debian=0 qemu_ver=7.2 mte=0 kernel=6.12 cpu=max smp=4 mem=2048 el2=on kvm=none vhe=0 icount=0 run=selftests tests= without= bench=avcpu fuzz=
 test_timeout=300 boot_timeout=1200 append= name= log= quiet=0
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -54,6 +55,7 @@ while [ $# -gt 0 ]; do
 	--icount) icount=1 ;;
 	--run) run=$2; shift ;;
 	--tests) tests=$2; shift ;;
+	--without) without=$2; shift ;;
 	--bench) bench=$2; shift ;;
 	--fuzz) fuzz=$2; shift ;;
 	--test-timeout) test_timeout=$2; shift ;;
@@ -95,6 +97,7 @@ cmdline="console=ttyAMA0 panic=-1"
 [ $vhe -eq 1 ] || cmdline="$cmdline id_aa64mmfr1.vh=0"
 cmdline="$cmdline avcpu.run=$run avcpu.timeout=$test_timeout"
 [ -n "$tests" ] && cmdline="$cmdline avcpu.tests=$tests"
+[ -n "$without" ] && cmdline="$cmdline avcpu.without=$without"
 [ "$run" = bench ] && cmdline="$cmdline avcpu.bench=$bench"
 [ "$run" = fuzz ] && [ -n "$fuzz" ] && cmdline="$cmdline avcpu.fuzz=$fuzz"
 [ -n "$append" ] && cmdline="$cmdline $append"

@@ -96,15 +96,20 @@ boot() { # name qemu-run options...
 # One configuration is also the Debian boot (qemu-run.sh --debian): dpkg installs avcpu's
 # .debs and perf counts its trace events there (avcpu_deb_test, avcpu_perf_test), once
 # rather than in every configuration.
+# The network test (avcpu_net_test: a Linux guest on a tap, 64 MiB each way at full depth)
+# runs on 6.12 with both CPU models, as issue 15 asks, and not in the other boots, where it
+# would add a minute each to show the same path again.
 full_configs=" 6.12-max 6.1-cortex-a72 "
 debian_config=6.12-max
+net_configs=" 6.12-max 6.12-cortex-a72 "
 for k in $kernels; do
 	for c in $cpus; do
 		depth=lean
 		case $full_configs in *" $k-$c "*) depth=full ;; esac
-		deb=()
-		[ "$k-$c" = "$debian_config" ] && deb=(--debian)
-		boot "$k-$c" --kernel "$k" --cpu "$c" --append "avcpu.depth=$depth" "${deb[@]}"
+		opts=()
+		[ "$k-$c" = "$debian_config" ] && opts+=(--debian)
+		case $net_configs in *" $k-$c "*) ;; *) opts+=(--without avcpu_net_test) ;; esac
+		boot "$k-$c" --kernel "$k" --cpu "$c" --append "avcpu.depth=$depth" "${opts[@]}"
 	done
 done
 
