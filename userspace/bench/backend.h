@@ -52,8 +52,6 @@ public:
 	virtual avcpu::Status pulse_spi(uint32_t intid) = 0;
 	// vCPU 0's guest exits of every kind so far, where the hypervisor counts them.
 	virtual std::optional<uint64_t> guest_exits() const = 0;
-	// The guest's memory as the host sees it (guest_ram_gpa is its first byte).
-	virtual char *ram() const = 0;
 };
 
 // Each creates a VM with shape.ram_size bytes at guest_ram_gpa holding image[0, size), an

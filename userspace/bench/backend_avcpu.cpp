@@ -121,8 +121,6 @@ public:
 		return st.value().el2_exits;
 	}
 
-	char *ram() const override { return ram_.base(); }
-
 private:
 	std::optional<avcpu::Device> dev_;
 	std::optional<avcpu::Vm> vm_;

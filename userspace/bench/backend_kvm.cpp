@@ -235,8 +235,6 @@ public:
 		return std::nullopt;
 	}
 
-	char *ram() const override { return ram_.base(); }
-
 private:
 	struct VcpuFd {
 		int fd = -1;

@@ -71,6 +71,26 @@
 #define PTE_AF			(1 << 10)
 #define SCTLR_MCI		((1 << 0) | (1 << 2) | (1 << 12))
 #define GIB_SHIFT		30
+/*
+ * WFI until interrupt intid is acknowledged, its INTID then in x1; anything else (a
+ * spurious 1023: not delivered yet) means WFI again.
+ */
+	.macro	wait_for_irq intid
+.Lwait\@:
+	wfi
+	mrs	x1, ICC_IAR1_EL1
+	cmp	x1, #\intid
+	b.ne	.Lwait\@
+	.endm
+
+/* The virtual timer enabled (its compare value already set), then its interrupt awaited. */
+	.macro	timer_on_and_wait
+	mov	x0, #CNTV_CTL_ENABLE
+	msr	cntv_ctl_el0, x0
+	isb
+	wait_for_irq BENCH_TIMER_INTID
+	.endm
+
 	.text
 	.balign	4096
 	.globl	bench_guest_start
@@ -134,13 +154,7 @@ bench_timer_tick:
 	mov	x22, #0			/* counter ticks around EOIs */
 	mov	x23, #0			/* counter ticks around nothing */
 1:	msr	cntv_tval_el0, xzr
-	mov	x0, #CNTV_CTL_ENABLE
-	msr	cntv_ctl_el0, x0
-	isb
-2:	wfi
-	mrs	x1, ICC_IAR1_EL1
-	cmp	x1, #BENCH_TIMER_INTID
-	b.ne	2b			/* spurious (1023): not delivered yet */
+	timer_on_and_wait
 	msr	cntv_ctl_el0, xzr
 	isb
 	mrs	x3, cntvct_el0
@@ -162,16 +176,14 @@ bench_timer_tick:
 /*
  * An edge on an SPI raised from userspace: after the set-up a store to x20 says "ready";
  * then per interrupt WFI, acknowledge, EOI and a store to x20 tells userspace it was
- * handled.
+ * handled. spi_user raises it before each RUN, wfi_kick from another thread while the
+ * vCPU sleeps in WFI.
  */
 	.globl	bench_spi
 bench_spi:
 	bl	gic_setup
 	str	xzr, [x20]
-1:	wfi
-	mrs	x1, ICC_IAR1_EL1
-	cmp	x1, #BENCH_SPI_INTID
-	b.ne	1b
+1:	wait_for_irq BENCH_SPI_INTID
 	msr	ICC_EOIR1_EL1, x1
 	str	x19, [x20]
 	subs	x19, x19, #1
@@ -239,10 +251,7 @@ bench_sgi_ping:
 	movk	x5, #SGI1R_INTID_HI(BENCH_SGI_PING), lsl #16
 1:	msr	ICC_SGI1R_EL1, x5
 	isb
-2:	wfi
-	mrs	x1, ICC_IAR1_EL1
-	cmp	x1, #BENCH_SGI_PONG
-	b.ne	2b
+	wait_for_irq BENCH_SGI_PONG
 	msr	ICC_EOIR1_EL1, x1
 	subs	x19, x19, #1
 	b.ne	1b
@@ -291,13 +300,7 @@ bench_wfi_timer:
 1:	mrs	x3, cntvct_el0
 	add	x3, x3, x6
 	msr	cntv_cval_el0, x3
-	mov	x0, #CNTV_CTL_ENABLE
-	msr	cntv_ctl_el0, x0
-	isb
-2:	wfi
-	mrs	x1, ICC_IAR1_EL1
-	cmp	x1, #BENCH_TIMER_INTID
-	b.ne	2b
+	timer_on_and_wait
 	isb
 	mrs	x4, cntvct_el0
 	msr	cntv_ctl_el0, xzr
@@ -309,33 +312,6 @@ bench_wfi_timer:
 	b.ne	1b
 	str	x22, [x20, #8]
 	b	bench_park
-
-/*
- * WFI woken by a kick: the host raises the SPI while the guest sleeps in WFI. The guest
- * counts its wakes in RAM at BENCH_KICK_COUNT (mapped Normal cacheable, as the host's
- * view of it is), where a host thread sees each one.
- */
-	.globl	bench_wfi_kick
-bench_wfi_kick:
-	bl	gic_setup
-	bl	mmu_on
-	movz	x21, #(BENCH_RAM_GPA >> 16), lsl #16
-	add	x21, x21, #BENCH_KICK_COUNT
-	mov	x22, #0
-	str	x22, [x21]
-	dsb	sy
-	str	xzr, [x20]
-1:	wfi
-	mrs	x1, ICC_IAR1_EL1
-	cmp	x1, #BENCH_SPI_INTID
-	b.ne	1b
-	msr	ICC_EOIR1_EL1, x1
-	add	x22, x22, #1
-	str	x22, [x21]
-	dsb	sy
-	subs	x19, x19, #1
-	b.ne	1b
-	b	bench_done
 
 /*
  * Memory bandwidth: the MMU on (Normal write-back RAM), one 64 MiB copy to touch every page

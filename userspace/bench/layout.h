@@ -18,7 +18,6 @@
 #define BENCH_SGI_PING 1	    /* vCPU 0 to vCPU 1 */
 #define BENCH_SGI_PONG 2	    /* vCPU 1's answer */
 #define BENCH_SGI_STOP 3	    /* vCPU 0 to vCPU 1: the round trips are over */
-#define BENCH_KICK_COUNT 0x10000    /* RAM offset: the kicked guest's count of wakes */
 #define BENCH_PGTABLE 0x100000	    /* RAM offset: the copy workload's page table */
 #define BENCH_COPY_SRC 0x4000000    /* RAM offsets of the copy's source and destination */
 #define BENCH_COPY_DST 0x8000000
