@@ -6,9 +6,9 @@
 # length and repeats exactly) and once on wall-clock TCG time. Writes a side-by-side table
 # with each figure as a multiple of its floor to build/bench/results.md (and prints it),
 # every figure to build/bench/results.csv and a chart of the instruction counts to
-# build/bench/results.png (gnuplot). The wall-clock boots of avcpu and KVM nVHE also boot
-# the Linux guest under avcpu-run on 1 and 4 vCPUs (too slow for -icount and for three
-# configurations in the 15 minutes make bench has).
+# build/bench/results.png (gnuplot). The boots of avcpu and KVM nVHE also boot the Linux
+# guest under avcpu-run on 1 and 4 vCPUs, once each (KVM VHE's would not fit in the 15
+# minutes make bench has).
 # Environment: BENCH_KERNEL (6.12), BENCH_CPU (max), BENCH_ITERATIONS (20000),
 # BENCH_SLOW_ITERATIONS (2000: the rows that come back to userspace or take interrupts),
 # BENCH_REPEAT (5). With --report: no boots, the table, CSV and chart from the logs there.
@@ -31,12 +31,13 @@ configs=(
 workloads=(ioctl_floor sysreg_mdscr hvc_psci sysreg_id gicd_read timer_tick eoi mmio_write spi_user
 	sgi_round_trip wfi_timer wfi_kick create_256m copy_4k copy_2m copy_host linux_boot_1
 	linux_boot_4)
-# The configurations that boot the Linux guest, in the wall-clock pass only.
+# The configurations that boot the Linux guest.
 linux_configs="avcpu kvm-nvhe"
 
 # A row's unit in a timing's table: bandwidths in MB/s (guest-timed on its virtual counter;
 # under -icount bytes per thousand instructions, not a bandwidth), the Linux boots in
-# seconds, the rest per event (or per VM for create_256m).
+# seconds (under -icount emulated seconds: a billion instructions each, idle time skipped
+# ahead), the rest per event (or per VM for create_256m).
 unit_of() { # workload timing
 	case $1 in
 	copy_*) echo MB/s ;;
@@ -68,7 +69,7 @@ for timing in icount wall; do
 		rm -f "$out/$timing-$name.log" "$out/$timing-$name.log.result"
 		[ "$timing" = icount ] && extra+=(--icount)
 		linux=0
-		[ "$timing" = wall ] && [[ " $linux_configs " == *" $name "* ]] && linux=1
+		[[ " $linux_configs " == *" $name "* ]] && linux=1
 		# shellcheck disable=SC2086
 		if ! bash "$top/scripts/qemu-run.sh" --kernel "$kernel" --cpu "$cpu" --smp 2 \
 			--run bench --bench "$backend,$iterations,$repeat,$slow,$linux" $opts "${extra[@]}" \
@@ -158,7 +159,8 @@ qemu_version=$(qemu-system-aarch64 --version | head -n1 | awk '{print $4}')
 	echo "only those that reach its run loop). Rows in MB/s (copy_*): the ratio is KVM's MB/s over"
 	echo "avcpu's (a ratio of times, below 1.0 when avcpu is faster, as on every other row); under"
 	echo "-icount they are bytes per thousand emulated instructions, not a bandwidth."
-	echo "create_256m: per VM. linux_boot_*: seconds to the guest's shell prompt, wall-clock only."
+	echo "create_256m: per VM. linux_boot_*: seconds to the guest's shell prompt (emulated seconds"
+	echo "under -icount), avcpu and KVM nVHE only."
 	echo
 	echo "## emulated instructions per event (-icount shift=0; unit column)"
 	echo
@@ -175,8 +177,8 @@ for timing in icount wall; do
 done >"$out/results.rst"
 
 # The chart: instructions per event, log scale; eoi (near zero or negative) and the rows in
-# other units (copy_*, MB/s) left out.
-awk -F, '$2 == "icount" && $1 != "eoi" && $1 !~ /^copy_/ { v[$1, $3] = $4; if (!($1 in seen)) { seen[$1]; o[++n] = $1 } }
+# other units (copy_*, MB/s; linux_boot_*, s) left out.
+awk -F, '$2 == "icount" && $1 != "eoi" && $1 !~ /^(copy|linux_boot)_/ { v[$1, $3] = $4; if (!($1 in seen)) { seen[$1]; o[++n] = $1 } }
 	END { for (i = 1; i <= n; i++) { w = o[i]; printf "%s", w
 		split("avcpu kvm-nvhe kvm-vhe", cs, " ")
 		for (j = 1; j <= 3; j++) { x = v[w, cs[j]]; y = x > 0 ? x : "-"; printf " %s", y }
