@@ -5,14 +5,14 @@
 # avcpu-iobench (scripts/guest/linux-guest-init, avcpu.iobench=) against
 #  - blk: a virtio disk backed by a 128 MiB file in the test machine's RAM;
 #  - net: a virtio-net device on a tap of the test machine, whose side runs the servers
-#    (16 MiB each way, 1000 one-byte round trips), link-local addresses only;
+#    (4 MiB each way, 300 one-byte round trips), link-local addresses only;
 # each with the eventfd assists (doorbells to ioeventfds, completions by irqfd) and
 # without them (--no-eventfd: every doorbell an exit to avcpu-run's vCPU thread, every
 # interrupt an ioctl). One line per result:
-#   io BACKEND eventfd=on|off blk mib=64 seq_write_mbps=... seq_read_mbps=... rand4k_read_iops=...
-#   io BACKEND eventfd=on|off tcp-send mib=16 mbps=...      (guest to test machine)
+#   io BACKEND eventfd=on|off blk mib=32 seq_write_mbps=... seq_read_mbps=... rand4k_read_iops=...
+#   io BACKEND eventfd=on|off tcp-send mib=4 mbps=...       (guest to test machine)
 #   io BACKEND eventfd=on|off tcp-recv bytes=... mbps=...   (test machine to guest)
-#   io BACKEND eventfd=on|off tcp-rr count=1000 mean_us=... median_us=...
+#   io BACKEND eventfd=on|off tcp-rr count=300 mean_us=... median_us=...
 set -u
 device=${1:-/dev/avcpu}
 backend=kvm
@@ -51,7 +51,7 @@ rm -f "$disk"
 if avcpu-iobench tap $tap && ip addr add $host_ip/16 dev $tap && ip link set $tap up; then
 	for assists in on off; do
 		avcpu-iobench tcp-sink 5801 >/tmp/iobench-sink.out 2>&1 &
-		avcpu-iobench tcp-serve 5802 16 >/dev/null 2>&1 &
+		avcpu-iobench tcp-serve 5802 4 >/dev/null 2>&1 &
 		avcpu-iobench tcp-echo 5803 >/dev/null 2>&1 &
 		run_guest net $assists --net tap=$tap
 		# Servers the guest never reached would wait forever.

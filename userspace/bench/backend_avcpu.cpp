@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 // The avcpu backend: set up through libavcpu, RUN as a bare ioctl as the KVM backend does.
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <optional>
+#include <vector>
 
 #include <linux/avcpu.h>
 
@@ -22,22 +22,42 @@ namespace
 class AvcpuBackend final : public Backend
 {
 public:
-	AvcpuBackend(avcpu::Device dev, avcpu::Vm vm, avcpu::Vcpu vcpu, void *ram)
-	    : dev_(std::move(dev)), vm_(std::move(vm)), vcpu_(std::move(vcpu)), ram_(ram)
-	{
-	}
 	~AvcpuBackend() override
 	{
-		vcpu_.reset();
+		vcpus_.clear();
 		vm_.reset();
-		munmap(ram_, guest_ram_size);
 	}
 	const char *name() const override { return "avcpu"; }
 
-	// SET_REGS voids the last exit's completion (Documentation/api.rst): no RUN first.
-	avcpu::Status enter(uint64_t pc, uint64_t x19, uint64_t x20) override
+	avcpu::Status setup(const void *image, size_t size, const Shape &shape)
 	{
-		auto regs = vcpu_->regs();
+		auto dev = avcpu::Device::open();
+		if (!dev)
+			return dev.error();
+		dev_.emplace(std::move(dev).value());
+		auto vm = dev_->create_vm();
+		if (!vm)
+			return vm.error();
+		vm_.emplace(std::move(vm).value());
+		if (auto st = ram_.allocate(shape.ram_size, shape.backing, image, size); !st)
+			return st;
+		if (auto st = vm_->map_memory(0, guest_ram_gpa, ram_.base(), shape.ram_size); !st)
+			return st;
+		if (auto st = vm_->create_vgic(gicd_gpa, gicr_gpa, gic_nr_spis, shape.vcpus); !st)
+			return st;
+		for (unsigned id = 0; id < shape.vcpus; id++) {
+			auto vcpu = vm_->create_vcpu(id);
+			if (!vcpu)
+				return vcpu.error();
+			vcpus_.push_back(std::move(vcpu).value());
+		}
+		return {};
+	}
+
+	// SET_REGS voids the last exit's completion (Documentation/api.rst): no RUN first.
+	avcpu::Status enter(unsigned vcpu, uint64_t pc, uint64_t x19, uint64_t x20) override
+	{
+		auto regs = vcpus_.at(vcpu).regs();
 		if (!regs)
 			return regs.error();
 		auto r = regs.value();
@@ -45,14 +65,15 @@ public:
 		r.pstate = 0x3c5; // EL1h, DAIF masked
 		r.x[19] = x19;
 		r.x[20] = x20;
-		return vcpu_->set_regs(r);
+		return vcpus_.at(vcpu).set_regs(r);
 	}
 
-	avcpu::Result<MmioWrite> run_to_mmio_write() override
+	avcpu::Result<MmioWrite> run_to_mmio_write(unsigned vcpu) override
 	{
-		avcpu_run &run = *vcpu_->run_struct();
+		avcpu::Vcpu &v = vcpus_.at(vcpu);
+		avcpu_run &run = *v.run_struct();
 		for (;;) {
-			if (ioctl(vcpu_->fd(), AVCPU_RUN, 0))
+			if (ioctl(v.fd(), AVCPU_RUN, 0))
 				return avcpu::last_error("AVCPU_RUN");
 			if (run.exit_reason == AVCPU_EXIT_MMIO && run.mmio.is_write) {
 				MmioWrite w{run.mmio.phys_addr, 0};
@@ -74,9 +95,10 @@ public:
 
 	avcpu::Status run_immediate_exit() override
 	{
-		avcpu_run &run = *vcpu_->run_struct();
+		avcpu::Vcpu &v = vcpus_.front();
+		avcpu_run &run = *v.run_struct();
 		run.immediate_exit = 1;
-		int r = ioctl(vcpu_->fd(), AVCPU_RUN, 0);
+		int r = ioctl(v.fd(), AVCPU_RUN, 0);
 		int err = errno;
 		run.immediate_exit = 0;
 		if (r == 0 || err != EINTR)
@@ -93,49 +115,28 @@ public:
 
 	std::optional<uint64_t> guest_exits() const override
 	{
-		auto st = vcpu_->stats();
+		auto st = vcpus_.front().stats();
 		if (!st)
 			return std::nullopt;
 		return st.value().el2_exits;
 	}
 
 private:
-	avcpu::Device dev_;
+	std::optional<avcpu::Device> dev_;
 	std::optional<avcpu::Vm> vm_;
-	std::optional<avcpu::Vcpu> vcpu_;
-	void *ram_;
+	std::vector<avcpu::Vcpu> vcpus_;
+	GuestRam ram_;
 };
 
 } // namespace
 
-avcpu::Result<std::unique_ptr<Backend>> make_avcpu_backend(const void *image, size_t size)
+avcpu::Result<std::unique_ptr<Backend>> make_avcpu_backend(const void *image, size_t size,
+							   const Shape &shape)
 {
-	auto dev = avcpu::Device::open();
-	if (!dev)
-		return dev.error();
-	auto vm = dev.value().create_vm();
-	if (!vm)
-		return vm.error();
-	void *ram = mmap(nullptr, guest_ram_size, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (ram == MAP_FAILED)
-		return avcpu::last_error("mmap guest RAM");
-	std::memcpy(ram, image, size);
-	if (auto st = vm.value().map_memory(0, guest_ram_gpa, ram, guest_ram_size); !st) {
-		munmap(ram, guest_ram_size);
+	auto b = std::make_unique<AvcpuBackend>();
+	if (auto st = b->setup(image, size, shape); !st)
 		return st.error();
-	}
-	if (auto st = vm.value().create_vgic(gicd_gpa, gicr_gpa, gic_nr_spis, 1); !st) {
-		munmap(ram, guest_ram_size);
-		return st.error();
-	}
-	auto vcpu = vm.value().create_vcpu(0);
-	if (!vcpu) {
-		munmap(ram, guest_ram_size);
-		return vcpu.error();
-	}
-	return std::unique_ptr<Backend>(new AvcpuBackend(
-		std::move(dev).value(), std::move(vm).value(), std::move(vcpu).value(), ram));
+	return std::unique_ptr<Backend>(std::move(b));
 }
 
 } // namespace bench

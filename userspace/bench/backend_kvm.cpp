@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include <linux/kvm.h>
 
@@ -32,17 +33,19 @@ class KvmBackend final : public Backend
 public:
 	~KvmBackend() override
 	{
-		if (run_)
-			munmap(run_, run_size_);
-		for (int fd : {stats_, vgic_, vcpu_, vm_, kvm_})
+		for (auto &v : vcpus_) {
+			if (v.run)
+				munmap(v.run, run_size_);
+			if (v.fd >= 0)
+				close(v.fd);
+		}
+		for (int fd : {stats_, vgic_, vm_, kvm_})
 			if (fd >= 0)
 				close(fd);
-		if (ram_)
-			munmap(ram_, guest_ram_size);
 	}
 	const char *name() const override { return "kvm"; }
 
-	avcpu::Status setup(const void *image, size_t size)
+	avcpu::Status setup(const void *image, size_t size, const Shape &shape)
 	{
 		kvm_ = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 		if (kvm_ < 0)
@@ -50,46 +53,53 @@ public:
 		vm_ = ioctl(kvm_, KVM_CREATE_VM, 0);
 		if (vm_ < 0)
 			return avcpu::last_error("KVM_CREATE_VM");
-		ram_ = mmap(nullptr, guest_ram_size, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (ram_ == MAP_FAILED) {
-			ram_ = nullptr;
-			return avcpu::last_error("mmap guest RAM");
-		}
-		std::memcpy(ram_, image, size);
+		if (auto st = ram_.allocate(shape.ram_size, shape.backing, image, size); !st)
+			return st;
 		kvm_userspace_memory_region mem{};
 		mem.guest_phys_addr = guest_ram_gpa;
-		mem.memory_size = guest_ram_size;
-		mem.userspace_addr = reinterpret_cast<uintptr_t>(ram_);
+		mem.memory_size = shape.ram_size;
+		mem.userspace_addr = reinterpret_cast<uintptr_t>(ram_.base());
 		if (ioctl(vm_, KVM_SET_USER_MEMORY_REGION, &mem))
 			return avcpu::last_error("KVM_SET_USER_MEMORY_REGION");
-		vcpu_ = ioctl(vm_, KVM_CREATE_VCPU, 0);
-		if (vcpu_ < 0)
-			return avcpu::last_error("KVM_CREATE_VCPU");
 		long sz = ioctl(kvm_, KVM_GET_VCPU_MMAP_SIZE, 0);
 		if (sz <= 0)
 			return avcpu::last_error("KVM_GET_VCPU_MMAP_SIZE");
 		run_size_ = size_t(sz);
-		void *run = mmap(nullptr, run_size_, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu_, 0);
+		for (unsigned id = 0; id < shape.vcpus; id++)
+			if (auto st = create_vcpu(id); !st)
+				return st;
+		if (auto st = create_vgic(shape.vcpus); !st)
+			return st;
+		stats_ = ioctl(vcpus_.front().fd, KVM_GET_STATS_FD, 0); // optional: -1: no counts
+		return {};
+	}
+
+	// KVM API 4.7 KVM_CREATE_VCPU, its kvm_run mapped, and 4.82 KVM_ARM_VCPU_INIT with
+	// PSCI 0.2 (every vCPU powered on).
+	avcpu::Status create_vcpu(unsigned id)
+	{
+		VcpuFd &v = vcpus_.emplace_back();
+		v.fd = ioctl(vm_, KVM_CREATE_VCPU, id);
+		if (v.fd < 0)
+			return avcpu::last_error("KVM_CREATE_VCPU");
+		void *run = mmap(nullptr, run_size_, PROT_READ | PROT_WRITE, MAP_SHARED, v.fd, 0);
 		if (run == MAP_FAILED)
 			return avcpu::last_error("mmap kvm_run");
-		run_ = static_cast<kvm_run *>(run);
+		v.run = static_cast<kvm_run *>(run);
 		kvm_vcpu_init init{};
 		if (ioctl(vm_, KVM_ARM_PREFERRED_TARGET, &init))
 			return avcpu::last_error("KVM_ARM_PREFERRED_TARGET");
 		init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
-		if (ioctl(vcpu_, KVM_ARM_VCPU_INIT, &init))
+		if (ioctl(v.fd, KVM_ARM_VCPU_INIT, &init))
 			return avcpu::last_error("KVM_ARM_VCPU_INIT");
-		if (auto st = create_vgic(); !st)
-			return st;
-		stats_ = ioctl(vcpu_, KVM_GET_STATS_FD, 0); // optional: -1 leaves counts out
 		return {};
 	}
 
 	// KVM API 4.80 KVM_CREATE_DEVICE and Documentation/virt/kvm/devices/arm-vgic-v3.rst:
 	// the device, its two base addresses and its number of interrupts (SGIs and PPIs
-	// included), then CTRL_INIT once every vCPU exists.
-	avcpu::Status create_vgic()
+	// included), then CTRL_INIT once every vCPU exists. The redistributors of the vCPUs
+	// follow each other from the base, vCPU id order.
+	avcpu::Status create_vgic(unsigned vcpus)
 	{
 		kvm_create_device dev{};
 		dev.type = KVM_DEV_TYPE_ARM_VGIC_V3;
@@ -98,6 +108,8 @@ public:
 		vgic_ = int(dev.fd);
 		const uint64_t dist = gicd_gpa, redist = gicr_gpa;
 		const uint32_t nr_irqs = gic_nr_spis + private_irqs;
+		if (vcpus != vcpus_.size())
+			return avcpu::Error{"KVM GICv3: create every vCPU first", EINVAL};
 		const struct {
 			uint32_t group;
 			uint64_t attr;
@@ -121,12 +133,13 @@ public:
 
 	// KVM applies the last MMIO exit's completion (the PC step) at the next KVM_RUN, on
 	// top of registers set before it; its API says to complete with immediate_exit first.
-	avcpu::Status enter(uint64_t pc, uint64_t x19, uint64_t x20) override
+	avcpu::Status enter(unsigned vcpu, uint64_t pc, uint64_t x19, uint64_t x20) override
 	{
-		if (run_->exit_reason == KVM_EXIT_MMIO) {
-			run_->immediate_exit = 1;
-			int r = ioctl(vcpu_, KVM_RUN, 0);
-			run_->immediate_exit = 0;
+		const VcpuFd &v = vcpus_.at(vcpu);
+		if (v.run->exit_reason == KVM_EXIT_MMIO) {
+			v.run->immediate_exit = 1;
+			int r = ioctl(v.fd, KVM_RUN, 0);
+			v.run->immediate_exit = 0;
 			if (r == 0 || errno != EINTR)
 				return avcpu::Error{"KVM_RUN (completion)", r ? errno : EPROTO};
 		}
@@ -143,26 +156,27 @@ public:
 			kvm_one_reg one{};
 			one.id = core_reg(r.offset);
 			one.addr = reinterpret_cast<uintptr_t>(&r.value);
-			if (ioctl(vcpu_, KVM_SET_ONE_REG, &one))
+			if (ioctl(v.fd, KVM_SET_ONE_REG, &one))
 				return avcpu::last_error("KVM_SET_ONE_REG");
 		}
 		return {};
 	}
 
-	avcpu::Result<MmioWrite> run_to_mmio_write() override
+	avcpu::Result<MmioWrite> run_to_mmio_write(unsigned vcpu) override
 	{
+		const VcpuFd &v = vcpus_.at(vcpu);
 		for (;;) {
-			if (ioctl(vcpu_, KVM_RUN, 0) && errno != EINTR)
+			if (ioctl(v.fd, KVM_RUN, 0) && errno != EINTR)
 				return avcpu::last_error("KVM_RUN");
-			if (run_->exit_reason == KVM_EXIT_MMIO && run_->mmio.is_write) {
-				MmioWrite w{run_->mmio.phys_addr, 0};
-				std::memcpy(&w.data, run_->mmio.data,
-					    std::min<size_t>(run_->mmio.len, sizeof(w.data)));
+			if (v.run->exit_reason == KVM_EXIT_MMIO && v.run->mmio.is_write) {
+				MmioWrite w{v.run->mmio.phys_addr, 0};
+				std::memcpy(&w.data, v.run->mmio.data,
+					    std::min<size_t>(v.run->mmio.len, sizeof(w.data)));
 				return w;
 			}
-			if (run_->exit_reason != KVM_EXIT_INTR) {
+			if (v.run->exit_reason != KVM_EXIT_INTR) {
 				std::fprintf(stderr, "avcpu-bench: KVM exit %u\n",
-					     run_->exit_reason);
+					     v.run->exit_reason);
 				return avcpu::Error{"KVM_RUN: unexpected exit", EPROTO};
 			}
 		}
@@ -170,10 +184,11 @@ public:
 
 	avcpu::Status run_immediate_exit() override
 	{
-		run_->immediate_exit = 1;
-		int r = ioctl(vcpu_, KVM_RUN, 0);
+		const VcpuFd &v = vcpus_.front();
+		v.run->immediate_exit = 1;
+		int r = ioctl(v.fd, KVM_RUN, 0);
 		int err = errno;
-		run_->immediate_exit = 0;
+		v.run->immediate_exit = 0;
 		if (r == 0 || err != EINTR)
 			return avcpu::Error{"KVM_RUN (immediate_exit)", r ? err : EPROTO};
 		return {};
@@ -221,20 +236,25 @@ public:
 	}
 
 private:
+	struct VcpuFd {
+		int fd = -1;
+		kvm_run *run = nullptr;
+	};
 	// The SGIs and PPIs below the SPIs: KVM_DEV_ARM_VGIC_GRP_NR_IRQS counts them too.
 	static constexpr uint32_t private_irqs = 32;
-	int kvm_ = -1, vm_ = -1, vcpu_ = -1, vgic_ = -1, stats_ = -1;
-	void *ram_ = nullptr;
-	kvm_run *run_ = nullptr;
+	GuestRam ram_; // declared first: unmapped after the VM is gone
+	int kvm_ = -1, vm_ = -1, vgic_ = -1, stats_ = -1;
+	std::vector<VcpuFd> vcpus_;
 	size_t run_size_ = 0;
 };
 
 } // namespace
 
-avcpu::Result<std::unique_ptr<Backend>> make_kvm_backend(const void *image, size_t size)
+avcpu::Result<std::unique_ptr<Backend>> make_kvm_backend(const void *image, size_t size,
+							 const Shape &shape)
 {
 	auto kvm = std::make_unique<KvmBackend>();
-	if (auto st = kvm->setup(image, size); !st)
+	if (auto st = kvm->setup(image, size, shape); !st)
 		return st.error();
 	return std::unique_ptr<Backend>(std::move(kvm));
 }

@@ -8,8 +8,6 @@
 // nanosecond is one emulated instruction, so the figure is the path length of an exit,
 // repeatable run to run. Two floors frame the rest: RUN with immediate_exit (the ioctl,
 // no guest entry) and an MDSCR_EL1 read (the cheapest trap avcpu answers at EL2).
-#include <time.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -20,6 +18,9 @@
 #include <vector>
 
 #include "backend.h"
+#include "linux_boot.h"
+#include "report.h"
+#include "vm_workloads.h"
 #include "workload_list.h"
 
 extern "C" {
@@ -30,6 +31,9 @@ extern const char bench_hvc_psci[], bench_mmio_write[], bench_sysreg_id[], bench
 
 namespace
 {
+
+using bench::now_ns;
+using bench::print_line;
 
 enum class Kind {
 	ioctl,	   // no guest: RUN with immediate_exit, N times
@@ -61,21 +65,6 @@ const Workload workloads[] = {
 	{"spi_user", bench_spi, Kind::spi, "SPI edge from userspace to the guest's EOI and back"},
 };
 
-double now_ns()
-{
-	timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return double(ts.tv_sec) * 1e9 + double(ts.tv_nsec);
-}
-
-// The generic timer's frequency, as the guest's virtual counter runs (Arm ARM D11.1.2).
-double counter_hz()
-{
-	uint64_t f = 0;
-	asm volatile("mrs %0, cntfrq_el0" : "=r"(f));
-	return double(f);
-}
-
 struct Sample {
 	double ns = 0;	   // host time per event
 	double exits = -1; // guest exits per event, where the backend counts them
@@ -93,7 +82,7 @@ public:
 		if (w_.kind == Kind::ioctl)
 			return ioctls(s, err);
 		uint64_t pc = bench::guest_ram_gpa + uint64_t(w_.entry - bench_guest_start);
-		if (auto st = b_.enter(pc, n_, bench::guest_mmio_gpa); !st)
+		if (auto st = b_.enter(0, pc, n_, bench::guest_mmio_gpa); !st)
 			return fail(err, st.error().message());
 		// The SPI workload's guest says "ready" once its GIC is set up.
 		if (w_.kind == Kind::spi && !expect(0, err))
@@ -116,7 +105,7 @@ public:
 		if (exits0 && exits1)
 			s.exits = double(*exits1 - *exits0) / double(n_);
 		if (w_.kind == Kind::timer)
-			s.eoi_ns = double(int64_t(done)) / double(n_) * 1e9 / counter_hz();
+			s.eoi_ns = bench::ticks_to_ns(double(int64_t(done)) / double(n_));
 		return true;
 	}
 
@@ -135,7 +124,7 @@ private:
 	// RUN to the next MMIO write, which must be at the MMIO base + offset.
 	bool expect(uint64_t offset, std::string &err, uint64_t *data = nullptr)
 	{
-		auto w = b_.run_to_mmio_write();
+		auto w = b_.run_to_mmio_write(0);
 		if (!w)
 			return fail(err, w.error().message());
 		uint64_t want = bench::guest_mmio_gpa + offset;
@@ -161,25 +150,6 @@ private:
 	const Workload &w_;
 	uint64_t n_;
 };
-
-double median(std::vector<double> v)
-{
-	std::sort(v.begin(), v.end());
-	return v[v.size() / 2];
-}
-
-void print_line(const char *backend, const char *workload, unsigned long n, unsigned long r,
-		const std::vector<double> &values, const std::vector<double> &exits)
-{
-	std::printf("bench: backend=%s workload=%s iterations=%lu repeat=%lu median_ns=%.1f "
-		    "min_ns=%.1f",
-		    backend, workload, n, r, median(values),
-		    *std::min_element(values.begin(), values.end()));
-	if (!exits.empty() && *std::min_element(exits.begin(), exits.end()) >= 0)
-		std::printf(" exits=%.2f", median(exits));
-	std::printf("\n");
-	std::fflush(stdout);
-}
 
 // R repetitions of one workload, its line (and the timer's "eoi" line); false on error.
 bool measure(bench::Backend &b, const Workload &w, unsigned long n, unsigned long r)
@@ -208,13 +178,65 @@ const char help_text[] =
 #include "avcpu-bench.txt.h"
 	;
 
+// Run only when named: each boots the Linux guest under avcpu-run (Documentation/
+// performance.rst), minutes under emulation.
+const struct {
+	const char *name;
+	unsigned cpus;
+	const char *what;
+} linux_boots[] = {
+	{"linux_boot_1", 1, "the Linux guest on 1 vCPU, avcpu-run to its shell prompt: s"},
+	{"linux_boot_4", 4, "the same on 4 vCPUs: s (both only when named)"},
+};
+
 void usage(FILE *f)
 {
 	std::fprintf(f, "usage: avcpu-bench --backend avcpu|kvm [--iterations N] [--repeat R] "
-			"[--workload NAME[,NAME...]]\n"
+			"[--workload NAME[,NAME...]] [--kernel IMAGE] [--initrd FILE]\n"
 			"workloads:\n");
 	for (const auto &w : workloads)
-		std::fprintf(f, "  %-13s %s\n", w.name, w.what);
+		std::fprintf(f, "  %-14s %s\n", w.name, w.what);
+	for (const auto &w : bench::vm_workloads())
+		std::fprintf(f, "  %-14s %s\n", w.name, w.what);
+	for (const auto &w : linux_boots)
+		std::fprintf(f, "  %-14s %s\n", w.name, w.what);
+}
+
+bool selected(const std::string &only, const char *name)
+{
+	return only.empty() || bench::listed(only, name);
+}
+
+// The workloads on the one shared single-vCPU VM, then those on VMs of their own.
+bool run_all(bench::Factory make, const char *backend, const std::string &only, unsigned long n,
+	     unsigned long r, const bench::LinuxGuest &linux_guest)
+{
+	std::unique_ptr<bench::Backend> shared;
+	for (const auto &w : workloads) {
+		if (!selected(only, w.name))
+			continue;
+		if (!shared) {
+			size_t image = size_t(bench_guest_end - bench_guest_start);
+			auto made = make(bench_guest_start, image, bench::Shape{});
+			if (!made) {
+				std::fprintf(stderr, "avcpu-bench: %s\n",
+					     made.error().message().c_str());
+				return false;
+			}
+			shared = std::move(made).value();
+		}
+		if (!measure(*shared, w, n, r))
+			return false;
+	}
+	shared.reset();
+	for (const auto &w : bench::vm_workloads())
+		if (selected(only, w.name) && !w.measure(make, backend, n, r))
+			return false;
+	for (const auto &w : linux_boots)
+		if (bench::listed(only, w.name) &&
+		    !bench::linux_boot(linux_guest, backend, w.cpus, r))
+			return false;
+	return true;
 }
 
 } // namespace
@@ -223,6 +245,7 @@ int main(int argc, char **argv)
 {
 	std::string backend, only;
 	unsigned long iterations = 20000, repeat = 5;
+	bench::LinuxGuest linux_guest;
 	for (int i = 1; i < argc; i++) {
 		std::string a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : nullptr;
@@ -243,6 +266,10 @@ int main(int argc, char **argv)
 			repeat = std::strtoul(v, nullptr, 0);
 		} else if (a == "--workload") {
 			only = v;
+		} else if (a == "--kernel") {
+			linux_guest.image = v;
+		} else if (a == "--initrd") {
+			linux_guest.initrd = v;
 		} else {
 			usage(stderr);
 			return 2;
@@ -255,23 +282,16 @@ int main(int argc, char **argv)
 	std::vector<std::string_view> names;
 	for (const auto &w : workloads)
 		names.push_back(w.name);
+	for (const auto &w : bench::vm_workloads())
+		names.push_back(w.name);
+	for (const auto &w : linux_boots)
+		names.push_back(w.name);
 	if (auto unknown = bench::unknown_entry(only, names)) {
 		std::fprintf(stderr, "avcpu-bench: no workload named '%s'\n", unknown->c_str());
 		return 2;
 	}
 
-	size_t image = size_t(bench_guest_end - bench_guest_start);
-	auto made = backend == "avcpu" ? bench::make_avcpu_backend(bench_guest_start, image)
-				       : bench::make_kvm_backend(bench_guest_start, image);
-	if (!made) {
-		std::fprintf(stderr, "avcpu-bench: %s\n", made.error().message().c_str());
-		return 1;
-	}
-	for (const auto &w : workloads) {
-		if (!only.empty() && !bench::listed(only, w.name))
-			continue;
-		if (!measure(*made.value(), w, iterations, repeat))
-			return 1;
-	}
-	return 0;
+	bench::Factory make =
+		backend == "avcpu" ? bench::make_avcpu_backend : bench::make_kvm_backend;
+	return run_all(make, backend.c_str(), only, iterations, repeat, linux_guest) ? 0 : 1;
 }
