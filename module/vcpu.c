@@ -21,6 +21,8 @@
 #include <asm/esr.h>
 #include <asm/neon.h>
 
+#include <clocksource/arm_arch_timer.h>
+
 #include <uapi/linux/avcpu.h>
 
 #include "avcpu_trace.h"
@@ -148,7 +150,11 @@ static bool avcpu_vcpu_enter(struct avcpu_vcpu *vcpu, struct avcpu_hvc_res *res)
 			 */
 			avcpu_vtimer_set_phys_active(true);
 		trace_avcpu_entry(vm->vmid, vcpu->id, vcpu->ctx->pc);
-		start = ktime_get_ns();
+		/*
+		 * Guest time in ticks of the counter the kernel's clocksource reads: one
+		 * counter read each side, converted only when the statistics are read.
+		 */
+		start = arch_timer_read_counter();
 		/*
 		 * The kernel's guest context: RCU and nohz_full see a quiescent state, as
 		 * for user mode, and time goes to guest time (PF_VCPU, or vtime). The VMID
@@ -162,7 +168,7 @@ static bool avcpu_vcpu_enter(struct avcpu_vcpu *vcpu, struct avcpu_hvc_res *res)
 		} else {
 			res->a0 = HVC_STUB_ERR;	/* EL2 here did not flush: nothing can run */
 		}
-		vcpu->stats.guest_ns += ktime_get_ns() - start;
+		vcpu->guest_ticks += arch_timer_read_counter() - start;
 		if (vm->vgic && !res->a0)
 			avcpu_vgic_fold(vcpu);
 		entered = true;
