@@ -31,6 +31,8 @@ struct avcpu_vcpu {
 	struct avcpu_vcpu_ctx *ctx;	/* one page, mapped at EL2 */
 	struct avcpu_run *run;		/* one page, mmap()ed by userspace */
 	struct avcpu_fpsimd fp;
+	bool fp_loaded;			/* fp is in the CPU's registers, not in memory (vcpu.c) */
+	bool fp_neon;			/* RUN is between kernel_neon_begin() and _end() */
 	u32 pending;			/* the exit userspace is completing: AVCPU_EXIT_* */
 	u64 mpidr;			/* = ctx->vmpidr, readable while ctx is being reset */
 	struct avcpu_vcpu_stats stats;	/* updated by RUN's thread only */
