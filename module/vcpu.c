@@ -118,7 +118,7 @@ static __always_inline void avcpu_guest_context_exit(void)
  * returns to userspace: an exit handled in the kernel moves no FP state. Before 6.8
  * kernel-mode FP/SIMD runs with preemption off, so they move around every entry.
  */
-#define AVCPU_FP_PER_RUN (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0))
+#define AVCPU_FP_PER_RUN (KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE)
 
 /* Before the first entry of a RUN (one that never enters, e.g. immediate_exit, pays none). */
 static void avcpu_fp_run_begin(struct avcpu_vcpu *vcpu)

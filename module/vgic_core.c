@@ -17,9 +17,11 @@
 #include "vgic_core.h"
 
 #ifdef __KERNEL__
+#include <linux/compiler.h>
 #include <linux/string.h>
 #else
 #include <string.h>
+#define noinline __attribute__((__noinline__))
 #endif
 
 /* ICC_SGI1R_EL1, ICC_SGI0R_EL1, ICC_ASGI1R_EL1 (IHI 0069 12.2, ICC_SGI1R_EL1). */
@@ -304,8 +306,8 @@ static u64 vgic_lr_value(const struct vgic_dist *d, struct vgic_irq *irq)
  * vgic_flush's work once the vCPU has something pending or active. Not inlined: the
  * common entry, with nothing to deliver, then does not pay for setting up best[].
  */
-static __attribute__((__noinline__)) u32 vgic_flush_fill(struct vgic_dist *d, u32 cpu, u64 *lr,
-							 u32 nr_lrs, u64 *hcr, bool *overflow)
+static noinline u32 vgic_flush_fill(struct vgic_dist *d, u32 cpu, u64 *lr, u32 nr_lrs, u64 *hcr,
+				    bool *overflow)
 {
 	struct vgic_cpu *c = &d->cpus[cpu];
 	u32 best[VGIC_MAX_LRS];
