@@ -21,7 +21,6 @@
 #include <linux/string.h>
 #else
 #include <string.h>
-#define noinline __attribute__((__noinline__))
 #endif
 
 /* ICC_SGI1R_EL1, ICC_SGI0R_EL1, ICC_ASGI1R_EL1 (IHI 0069 12.2, ICC_SGI1R_EL1). */
