@@ -24,6 +24,7 @@ void avcpu_vcpu_stats_read(const struct avcpu_vcpu *vcpu, struct avcpu_vcpu_stat
 	st->sysreg_emulated = READ_ONCE(hs->sysreg_emulated) + READ_ONCE(hs->undef_injected);
 	st->irq_changes = atomic64_read(&vcpu->irq_changes);
 	st->aborts_injected = READ_ONCE(hs->aborts_injected);
+	st->guest_ns = avcpu_counter_to_ns(READ_ONCE(vcpu->guest_ticks));
 }
 
 static void avcpu_stats_add(struct avcpu_vcpu_stats *sum, const struct avcpu_vcpu_stats *st)

@@ -30,7 +30,7 @@ static bool avcpu_timer_armed(u64 ctl)
 	return (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE;
 }
 
-static u64 avcpu_counter_to_ns(u64 ticks)
+u64 avcpu_counter_to_ns(u64 ticks)
 {
 	return mul_u64_u64_div_u64(ticks, NSEC_PER_SEC, read_sysreg(cntfrq_el0));
 }

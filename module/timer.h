@@ -24,6 +24,8 @@ struct avcpu_timer_levels {
 	bool vtimer, ptimer;
 };
 
+/* Generic-timer counter ticks (CNTFRQ_EL0 per second) in nanoseconds. */
+u64 avcpu_counter_to_ns(u64 ticks);
 void avcpu_timer_vcpu_init(struct avcpu_vcpu *vcpu);
 void avcpu_timer_vcpu_destroy(struct avcpu_vcpu *vcpu);
 void avcpu_timer_levels(struct avcpu_vcpu *vcpu, struct avcpu_timer_levels *lv);

@@ -21,6 +21,8 @@
 #include <asm/esr.h>
 #include <asm/neon.h>
 
+#include <clocksource/arm_arch_timer.h>
+
 #include <uapi/linux/avcpu.h>
 
 #include "avcpu_trace.h"
@@ -107,6 +109,37 @@ static __always_inline void avcpu_guest_context_exit(void)
 #endif
 }
 
+/*
+ * The guest's FP/SIMD registers (EL2 never touches them: they are simply live while the
+ * guest runs) are the task's kernel-mode FP/SIMD state, between kernel_neon_begin() and
+ * kernel_neon_end(). Since 6.8 the kernel keeps that state across preemption and sleeps
+ * (TIF_KERNEL_FPSTATE: saved and restored at context switch, and around a softirq's own
+ * use), so the registers are loaded at the first entry of a RUN and saved once, when RUN
+ * returns to userspace: an exit handled in the kernel moves no FP state. Before 6.8
+ * kernel-mode FP/SIMD runs with preemption off, so they move around every entry.
+ */
+#define AVCPU_FP_PER_RUN (KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE)
+
+/* Before the first entry of a RUN (one that never enters, e.g. immediate_exit, pays none). */
+static void avcpu_fp_run_begin(struct avcpu_vcpu *vcpu)
+{
+	if (!AVCPU_FP_PER_RUN || vcpu->fp_neon)
+		return;
+	kernel_neon_begin();
+	vcpu->fp_neon = true;
+}
+
+static void avcpu_fp_run_end(struct avcpu_vcpu *vcpu)
+{
+	if (!vcpu->fp_neon)
+		return;
+	if (vcpu->fp_loaded)
+		avcpu_fpsimd_save(&vcpu->fp);
+	vcpu->fp_loaded = false;
+	vcpu->fp_neon = false;
+	kernel_neon_end();
+}
+
 /* One guest run with the CPU to ourselves; false when work turned up first. */
 static bool avcpu_vcpu_enter(struct avcpu_vcpu *vcpu, struct avcpu_hvc_res *res)
 {
@@ -114,10 +147,16 @@ static bool avcpu_vcpu_enter(struct avcpu_vcpu *vcpu, struct avcpu_hvc_res *res)
 	bool entered = false;
 	u64 start;
 
-	kernel_neon_begin();
+	if (AVCPU_FP_PER_RUN)
+		avcpu_fp_run_begin(vcpu);
+	else
+		kernel_neon_begin();
 	/* One CPU from the stage-1 check until the guest's FP is saved. */
 	preempt_disable();
-	avcpu_fpsimd_load(&vcpu->fp);
+	if (!vcpu->fp_loaded) {
+		avcpu_fpsimd_load(&vcpu->fp);
+		vcpu->fp_loaded = true;
+	}
 	/*
 	 * Interrupts stay off from the last look at pending work to the guest entry: a
 	 * kick (signal, line change, power change) after the look leaves its IPI
@@ -148,7 +187,11 @@ static bool avcpu_vcpu_enter(struct avcpu_vcpu *vcpu, struct avcpu_hvc_res *res)
 			 */
 			avcpu_vtimer_set_phys_active(true);
 		trace_avcpu_entry(vm->vmid, vcpu->id, vcpu->ctx->pc);
-		start = ktime_get_ns();
+		/*
+		 * Guest time in ticks of the counter the kernel's clocksource reads: one
+		 * counter read each side, converted only when the statistics are read.
+		 */
+		start = arch_timer_read_counter();
 		/*
 		 * The kernel's guest context: RCU and nohz_full see a quiescent state, as
 		 * for user mode, and time goes to guest time (PF_VCPU, or vtime). The VMID
@@ -162,7 +205,7 @@ static bool avcpu_vcpu_enter(struct avcpu_vcpu *vcpu, struct avcpu_hvc_res *res)
 		} else {
 			res->a0 = HVC_STUB_ERR;	/* EL2 here did not flush: nothing can run */
 		}
-		vcpu->stats.guest_ns += ktime_get_ns() - start;
+		vcpu->guest_ticks += arch_timer_read_counter() - start;
 		if (vm->vgic && !res->a0)
 			avcpu_vgic_fold(vcpu);
 		entered = true;
@@ -177,10 +220,14 @@ static bool avcpu_vcpu_enter(struct avcpu_vcpu *vcpu, struct avcpu_hvc_res *res)
 		local_irq_disable();
 		avcpu_guest_timing_exit();
 		local_irq_enable();
-		avcpu_fpsimd_save(&vcpu->fp);
+		if (!AVCPU_FP_PER_RUN)
+			avcpu_fpsimd_save(&vcpu->fp);
 	}
 	preempt_enable();
-	kernel_neon_end();
+	if (!AVCPU_FP_PER_RUN) {
+		vcpu->fp_loaded = false;
+		kernel_neon_end();
+	}
 	return entered;
 }
 
@@ -254,6 +301,7 @@ static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
 			break;
 		}
 	}
+	avcpu_fp_run_end(vcpu);
 	WRITE_ONCE(vcpu->task, NULL);
 	mutex_unlock(&vcpu->lock);
 	return ret;

@@ -31,9 +31,12 @@ struct avcpu_vcpu {
 	struct avcpu_vcpu_ctx *ctx;	/* one page, mapped at EL2 */
 	struct avcpu_run *run;		/* one page, mmap()ed by userspace */
 	struct avcpu_fpsimd fp;
+	bool fp_loaded;			/* fp is in the CPU's registers, not in memory (vcpu.c) */
+	bool fp_neon;			/* RUN is between kernel_neon_begin() and _end() */
 	u32 pending;			/* the exit userspace is completing: AVCPU_EXIT_* */
 	u64 mpidr;			/* = ctx->vmpidr, readable while ctx is being reset */
 	struct avcpu_vcpu_stats stats;	/* updated by RUN's thread only */
+	u64 guest_ticks;		/* stats.guest_ns in counter ticks (RUN's thread) */
 	unsigned long irq_lines;	/* bit AVCPU_IRQ_CPU_*: asserted lines (irq.c) */
 	atomic64_t irq_changes;
 	struct avcpu_ptimer ptimer;	/* the emulated EL1 physical timer (timer.c) */

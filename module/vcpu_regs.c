@@ -110,6 +110,7 @@ void avcpu_vcpu_reset(struct avcpu_vcpu *vcpu)
 	memcpy(ctx->smc_rules, vcpu->vm->smc.ranges, sizeof(ctx->smc_rules));
 	ctx->nr_smc_rules = vcpu->vm->smc.nr_ranges;
 	memset(&vcpu->fp, 0, sizeof(vcpu->fp));
+	vcpu->fp_loaded = false;	/* a reset in RUN: the next entry loads the zeroes */
 	avcpu_vcpu_id_regs(ctx->id_regs);
 	avcpu_vgic_vcpu_reset(vcpu);
 }

@@ -241,6 +241,14 @@ void avcpu_vgic_fold(struct avcpu_vcpu *vcpu)
 		vcpu->stats.vgic_maintenance++;
 		trace_avcpu_vgic_maintenance(vcpu->id, gic->misr);
 	}
+	/*
+	 * No list register went in (the flush found nothing pending or active): there is
+	 * nothing to take back, and vgic_fold() would find nr_lr_used 0 too.
+	 */
+	if (!gic->nr_lr) {
+		gic->misr = 0;
+		return;
+	}
 	raw_spin_lock(&vgic->lock);
 	vcpu->vgic_kick |= vgic_fold(&vgic->dist, vcpu->id, gic->lr, gic->nr_lr);
 	ended = avcpu_irqfd_lower_ended(vcpu->vm, &vgic->dist, gic->lr, gic->nr_lr);

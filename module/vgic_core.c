@@ -17,6 +17,7 @@
 #include "vgic_core.h"
 
 #ifdef __KERNEL__
+#include <linux/compiler.h>
 #include <linux/string.h>
 #else
 #include <string.h>
@@ -31,14 +32,23 @@
 #define ICC_SGI_RS(v)		((u32)((v) >> 44) & 0xfU)	/* RS [47:44] */
 #define ICC_SGI_AFF3(v)		(((v) >> 48) & 0xffULL)		/* Aff3 [55:48] */
 
+/*
+ * ap_words summarises ap[]: a vCPU with nothing pending or active (most entries) is seen
+ * from one word, without reading the sixteen.
+ */
+_Static_assert(VGIC_AP_WORDS <= 32, "ap_words has a bit per ap[] word");
+
 static void vgic_ap_set(struct vgic_cpu *c, u32 intid)
 {
 	c->ap[intid / 64] |= 1ULL << (intid % 64);
+	c->ap_words |= 1U << (intid / 64);
 }
 
 static void vgic_ap_clear(struct vgic_cpu *c, u32 intid)
 {
 	c->ap[intid / 64] &= ~(1ULL << (intid % 64));
+	if (!c->ap[intid / 64])
+		c->ap_words &= ~(1U << (intid / 64));
 }
 
 /* The lookup behind vgic_get_irq, usable with a const distributor. */
@@ -117,10 +127,13 @@ u64 vgic_retarget(struct vgic_dist *d, struct vgic_irq *irq)
 bool vgic_cpu_has(const struct vgic_dist *d, u32 cpu, u32 grp, u32 pmr)
 {
 	const struct vgic_cpu *c = &d->cpus[cpu];
-	u32 w;
+	u32 words, w;
 
-	for (w = 0; w < VGIC_AP_WORDS; w++) {
-		u64 bits = c->ap[w];
+	for (words = c->ap_words; words; words &= words - 1) {
+		u64 bits;
+
+		w = __builtin_ctz(words);
+		bits = c->ap[w];
 
 		while (bits) {
 			u32 intid = w * 64 + __builtin_ctzll(bits);
@@ -288,22 +301,24 @@ static u64 vgic_lr_value(const struct vgic_dist *d, struct vgic_irq *irq)
 	return v;
 }
 
-u32 vgic_flush(struct vgic_dist *d, u32 cpu, u64 *lr, u32 nr_lrs, u64 *hcr, bool *overflow)
+/*
+ * vgic_flush's work once the vCPU has something pending or active. Not inlined: the
+ * common entry, with nothing to deliver, then does not pay for setting up best[].
+ */
+static noinline u32 vgic_flush_fill(struct vgic_dist *d, u32 cpu, u64 *lr, u32 nr_lrs, u64 *hcr,
+				    bool *overflow)
 {
+	struct vgic_cpu *c = &d->cpus[cpu];
 	u32 best[VGIC_MAX_LRS];
-	u32 n = 0, total = 0, w, i;
-	struct vgic_cpu *c;
+	u32 n = 0, total = 0, words, w, i;
 
-	*hcr = VGIC_ICH_HCR_EN;
-	*overflow = false;
-	if (cpu >= d->nr_cpus)
-		return 0;
-	c = &d->cpus[cpu];
-	vgic_fold(d, cpu, NULL, 0);	/* a flush without a fold: as if the guest had not run */
 	if (nr_lrs > VGIC_MAX_LRS)
 		nr_lrs = VGIC_MAX_LRS;
-	for (w = 0; w < VGIC_AP_WORDS; w++) {
-		u64 bits = c->ap[w];
+	for (words = c->ap_words; words; words &= words - 1) {
+		u64 bits;
+
+		w = __builtin_ctz(words);
+		bits = c->ap[w];
 
 		while (bits) {
 			u32 intid = w * 64 + __builtin_ctzll(bits);
@@ -330,6 +345,18 @@ u32 vgic_flush(struct vgic_dist *d, u32 cpu, u64 *lr, u32 nr_lrs, u64 *hcr, bool
 		*hcr |= VGIC_ICH_HCR_UIE;
 	}
 	return n;
+}
+
+u32 vgic_flush(struct vgic_dist *d, u32 cpu, u64 *lr, u32 nr_lrs, u64 *hcr, bool *overflow)
+{
+	*hcr = VGIC_ICH_HCR_EN;
+	*overflow = false;
+	if (cpu >= d->nr_cpus)
+		return 0;
+	vgic_fold(d, cpu, NULL, 0);	/* a flush without a fold: as if the guest had not run */
+	if (!d->cpus[cpu].ap_words)
+		return 0;		/* nothing pending or active: no list register */
+	return vgic_flush_fill(d, cpu, lr, nr_lrs, hcr, overflow);
 }
 
 /*

@@ -99,6 +99,7 @@ struct vgic_irq {
 struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE];
 	u64 ap[VGIC_AP_WORDS];	/* INTIDs pending or active routed to this vCPU */
+	u32 ap_words;		/* bit w set: ap[w] is not zero */
 	u64 mpidr;		/* MPIDR_EL1 of the vCPU: Aff3[39:32] Aff2[23:16] Aff1[15:8] Aff0 */
 	bool exists;		/* a vCPU with this id exists (SGI broadcast, SPI routing) */
 	bool sleep;		/* GICR_WAKER.ProcessorSleep (ChildrenAsleep reads the same) */

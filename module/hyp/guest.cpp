@@ -451,8 +451,12 @@ CallResult vcpu_run(uint64_t ctx_pa)
 	auto &ctx = *reinterpret_cast<avcpu_vcpu_ctx *>(ctx_pa);
 	if (ctx.magic != VCPU_CTX_MAGIC || !guest_pstate_valid(ctx.pstate))
 		return {AVCPU_HYP_EINVAL};
-	// This CPU's optional features (its own ID registers), read once per run.
-	uint32_t features = cpu_features();
+	// This CPU's optional features (its own ID registers), read at its first run: ID
+	// registers do not change, and five reads and a decode were on every kernel exit.
+	avcpu_hyp_percpu &cpu = this_cpu();
+	if (!(cpu.features & HYP_PCPU_FEATURES_READ))
+		cpu.features = cpu_features() | HYP_PCPU_FEATURES_READ;
+	auto features = static_cast<uint32_t>(cpu.features);
 	bool hcrx = features & feat_hcx;
 	bool fence = speculative_at_fence();
 	constexpr uint64_t isr_a = 1ULL << 8; // ISR_EL1.A: a physical SError is pending

@@ -214,6 +214,11 @@ protected:
 						<< " in ap of " << t;
 				}
 			}
+		// ap_words, which the flush reads first, says which ap[] words are not zero.
+		for (u32 c = 0; c < d.nr_cpus; c++)
+			for (u32 w = 0; w < VGIC_AP_WORDS; w++)
+				EXPECT_EQ(cpus[c].ap[w] != 0, (cpus[c].ap_words >> w & 1) != 0)
+					<< "ap_words bit " << w << " of vCPU " << c;
 	}
 
 	struct State {

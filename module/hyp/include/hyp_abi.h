@@ -73,7 +73,10 @@
 #define HYP_PCPU_RUN_ACTIVE	104	/* guest state loaded: faults must not reach the host */
 #define HYP_PCPU_MITIGATIONS	112	/* HYP_MIT_* bits: chosen at EL1 for this CPU */
 #define HYP_PCPU_EXIT_SERROR	120	/* ESR_EL2 of an SError taken in the exit window, or 0 */
-#define HYP_PCPU_SIZE		128
+#define HYP_PCPU_FEATURES	128	/* EL2's cpu_features() of this CPU, once read */
+#define HYP_PCPU_SIZE		136
+/* avcpu_hyp_percpu.features: the value is there (the page starts zeroed). */
+#define HYP_PCPU_FEATURES_READ	(1ULL << 63)
 
 /*
  * What EL2 does on this CPU when a guest exits or is switched (avcpu_hyp_percpu.mitigations),
@@ -181,6 +184,7 @@ struct avcpu_hyp_percpu {
 	__u64 run_active;
 	__u64 mitigations;	/* HYP_MIT_*: written at EL1 before EL2 is taken on this CPU */
 	__u64 exit_serror;	/* without FEAT_RAS: the guest's SError, taken at its exit */
+	__u64 features;		/* EL2 only: cpu_features() | HYP_PCPU_FEATURES_READ */
 };
 
 #define HYP_CHECK_OFFSET(type, field, value) \
@@ -211,6 +215,7 @@ HYP_CHECK_OFFSET(avcpu_hyp_percpu, el2_sp, HYP_PCPU_EL2_SP);
 HYP_CHECK_OFFSET(avcpu_hyp_percpu, run_active, HYP_PCPU_RUN_ACTIVE);
 HYP_CHECK_OFFSET(avcpu_hyp_percpu, mitigations, HYP_PCPU_MITIGATIONS);
 HYP_CHECK_OFFSET(avcpu_hyp_percpu, exit_serror, HYP_PCPU_EXIT_SERROR);
+HYP_CHECK_OFFSET(avcpu_hyp_percpu, features, HYP_PCPU_FEATURES);
 static_assert(sizeof(struct avcpu_hyp_percpu) == HYP_PCPU_SIZE, "avcpu_hyp_percpu size");
 
 /* The EL1 system registers switched between host and guest, by index. */
