@@ -75,7 +75,8 @@ host-fuzz: $(SETUP_STAMP) userspace
 selftests: $(SETUP_STAMP)
 	@$(MAKE) --no-print-directory -C selftests OUTPUT=$(BUILD)/selftests \
 		KSFT_DIR=$(CACHE)/kernel-6.1/source/tools/testing/selftests \
-		CROSS_COMPILE=$(CROSS_COMPILE) ARCH=arm64 KHDR_INCLUDES="-isystem $(TOP)/uapi"
+		CROSS_COMPILE=$(CROSS_COMPILE) ARCH=arm64 KHDR_INCLUDES="-isystem $(TOP)/uapi" \
+		AVCPU_UAPI_HEADER=$(TOP)/uapi/linux/avcpu.h
 
 # Host unit tests alone.
 check: host-tests

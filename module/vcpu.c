@@ -166,6 +166,9 @@ static bool avcpu_vcpu_enter(struct avcpu_vcpu *vcpu, struct avcpu_hvc_res *res)
 	 * physical state is this CPU's.
 	 */
 	local_irq_disable();
+	WRITE_ONCE(vcpu->in_guest, true);
+	/* Kicks from here on IPI this CPU: pairs with the barrier in avcpu_vcpu_kick(). */
+	smp_mb();
 	if (!avcpu_vcpu_has_work(vcpu) && !signal_pending(current)) {
 		/*
 		 * Past the last way out before the entry: a CPU_ON reset applied after a
@@ -210,6 +213,7 @@ static bool avcpu_vcpu_enter(struct avcpu_vcpu *vcpu, struct avcpu_hvc_res *res)
 			avcpu_vgic_fold(vcpu);
 		entered = true;
 	}
+	WRITE_ONCE(vcpu->in_guest, false);
 	local_irq_enable();
 	if (entered) {
 		/*

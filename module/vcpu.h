@@ -49,6 +49,8 @@ struct avcpu_vcpu {
 	bool reset_pending;		/* CPU_ON: reset to reset_entry/context, then on */
 	u64 reset_entry, reset_context;
 	bool wake;			/* something to do: stop sleeping in WFI */
+	bool in_guest;			/* from the last look at wake to the exit (kicks) */
+	u32 poll_ns;			/* halt-polling window (RUN's thread, vcpu_power.c) */
 	wait_queue_head_t wq;
 	struct task_struct *task;	/* the thread in RUN, for kicks */
 };

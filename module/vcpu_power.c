@@ -4,7 +4,10 @@
  * being off. Other vCPUs and ioctls change the state while RUN sleeps; RUN's thread applies
  * it under vcpu->lock.
  */
+#include <linux/hrtimer.h>
+#include <linux/module.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/stat.h>
 #include <linux/uaccess.h>
 #include <asm/sysreg.h>
 
@@ -18,8 +21,17 @@ void avcpu_vcpu_kick(struct avcpu_vcpu *vcpu)
 	struct task_struct *task;
 
 	WRITE_ONCE(vcpu->wake, true);
-	wake_up_interruptible(&vcpu->wq);
-	/* A vCPU in the guest leaves it on the IPI; one between checks sees wake. */
+	/*
+	 * Pairs with the barrier between setting in_guest and the last look at wake before
+	 * an entry (avcpu_vcpu_enter): either that look sees wake, or this one sees
+	 * in_guest and the IPI makes the guest exit. A vCPU polling or handling an exit in
+	 * the kernel sees wake by itself and is spared the IPI.
+	 */
+	smp_mb();
+	if (waitqueue_active(&vcpu->wq))
+		wake_up_interruptible(&vcpu->wq);
+	if (!READ_ONCE(vcpu->in_guest))
+		return;
 	rcu_read_lock();
 	task = READ_ONCE(vcpu->task);
 	if (task && task != current)
@@ -79,22 +91,91 @@ bool avcpu_vcpu_has_irq(struct avcpu_vcpu *vcpu)
 	return READ_ONCE(vcpu->irq_lines) != 0 || avcpu_vgic_has_irq(vcpu);
 }
 
+/*
+ * Halt polling: a WFI that ends soon is cheaper to wait for on the CPU than asleep, whose
+ * wake-up costs a scheduler round trip on each side. Each vCPU keeps a window that grows
+ * while its sleeps end within halt_poll_ns and closes after a longer one; a timer deadline
+ * within halt_poll_ns is polled up to whatever the window. 0 turns polling off.
+ */
+static unsigned int halt_poll_ns = 200000;
+module_param(halt_poll_ns, uint, 0644);
+MODULE_PARM_DESC(halt_poll_ns, "Longest a vCPU in WFI polls before it sleeps, ns (0: never)");
+
+/* A window's first size, and its growth: a wake-up's cost under emulation is ~10 us. */
+#define AVCPU_POLL_FIRST_NS	10000U
+#define AVCPU_POLL_GROWTH	2U
+
+/*
+ * Polls until now_ns reaches end_ns: true if work turned up (a kick: every new interrupt
+ * for the vCPU comes with one) or end_ns is the timer's deadline and it came. It stops
+ * early when the CPU is wanted by another task or a signal is pending.
+ */
+static bool avcpu_vcpu_poll(struct avcpu_vcpu *vcpu, u64 end_ns, bool end_is_deadline)
+{
+	for (;;) {
+		if (avcpu_vcpu_has_work(vcpu))
+			return true;
+		if (ktime_get_ns() >= end_ns)
+			return end_is_deadline;
+		if (need_resched() || !single_task_running() || signal_pending(current))
+			return false;
+		cpu_relax();
+	}
+}
+
+/* Sleeps until work, an interrupt, a signal or deadline_ns (0: none), on a hard timer. */
+static void avcpu_vcpu_sleep(struct avcpu_vcpu *vcpu, u64 deadline_ns)
+{
+	ktime_t expires = ns_to_ktime(deadline_ns);
+	DEFINE_WAIT(wait);
+
+	for (;;) {
+		prepare_to_wait(&vcpu->wq, &wait, TASK_INTERRUPTIBLE);
+		if (avcpu_vcpu_has_work(vcpu) || avcpu_vcpu_has_irq(vcpu) ||
+		    signal_pending(current))
+			break;
+		if (!deadline_ns)
+			schedule();
+		/* The exact deadline, no slack: the guest's timer is due then. */
+		else if (!schedule_hrtimeout_range(&expires, 0, HRTIMER_MODE_ABS))
+			break;
+	}
+	finish_wait(&vcpu->wq, &wait);
+}
+
+/* After a sleep of slept_ns: would a poll have caught it? Grow the window, or close it. */
+static void avcpu_vcpu_poll_adapt(struct avcpu_vcpu *vcpu, u64 slept_ns, unsigned int max)
+{
+	if (slept_ns > max)
+		vcpu->poll_ns = 0;
+	else
+		vcpu->poll_ns = min(max, vcpu->poll_ns ? vcpu->poll_ns * AVCPU_POLL_GROWTH :
+							 AVCPU_POLL_FIRST_NS);
+}
+
 void avcpu_vcpu_wait(struct avcpu_vcpu *vcpu)
 {
-	u64 ns;
+	unsigned int max = READ_ONCE(halt_poll_ns);
+	u64 left, start, poll_end, deadline = 0;
+	bool timed;
 
 	if (avcpu_vcpu_has_irq(vcpu))
 		return;
-	vcpu->stats.wfi_sleeps++;
-	if (avcpu_timer_next_ns(vcpu, &ns)) {
-		if (!ns)
-			return;
-		wait_event_interruptible_hrtimeout(vcpu->wq, avcpu_vcpu_has_work(vcpu) ||
-							   avcpu_vcpu_has_irq(vcpu),
-						   ns_to_ktime(ns));
+	timed = avcpu_timer_next_ns(vcpu, &left);
+	if (timed && !left)
+		return;
+	start = ktime_get_ns();
+	if (timed)
+		deadline = start + left;
+	poll_end = start + min(vcpu->poll_ns, max);
+	if (timed && left <= max)
+		poll_end = deadline;
+	if (poll_end > start && avcpu_vcpu_poll(vcpu, poll_end, poll_end == deadline)) {
+		vcpu->stats.wfi_polls++;
 	} else {
-		wait_event_interruptible(vcpu->wq, avcpu_vcpu_has_work(vcpu) ||
-						   avcpu_vcpu_has_irq(vcpu));
+		vcpu->stats.wfi_sleeps++;
+		avcpu_vcpu_sleep(vcpu, deadline);
+		avcpu_vcpu_poll_adapt(vcpu, ktime_get_ns() - start, max);
 	}
 	WRITE_ONCE(vcpu->wake, false);
 }

@@ -347,6 +347,7 @@ struct avcpu_vcpu_stats {
 	__u64 timer_irqs;		/* timer interrupts it acknowledged (virtual + physical) */
 	__u64 aborts_injected;		/* external aborts it took (fetches from nowhere) */
 	__u64 ioeventfd_writes;		/* MMIO writes served by an ioeventfd (AVCPU_IOEVENTFD) */
+	__u64 wfi_polls;		/* WFIs ended while it polled, without a sleep */
 };
 #define AVCPU_GET_VCPU_STATS	_IOR(AVCPUIO, 0x28, struct avcpu_vcpu_stats)
 
