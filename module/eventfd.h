@@ -62,7 +62,7 @@ struct avcpu_evfd {
 	unsigned int nr_irqfds;			/* ev->irq_lock */
 	unsigned int nr_resample;		/* vgic->lock, as resample_spis */
 	DECLARE_BITMAP(resample_spis, VGIC_MAX_SPIS);
-	struct workqueue_struct *wq;		/* injections and EPOLLHUP teardowns */
+	struct workqueue_struct *wq;		/* EPOLLHUP teardowns */
 };
 
 /* vm->evfd, allocated if need be (vm->lock held); NULL: out of memory. */

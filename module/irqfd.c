@@ -29,7 +29,7 @@ struct avcpu_irqfd_bind {
 	struct eventfd_ctx *ctx, *resample;
 	wait_queue_entry_t wait;
 	poll_table pt;
-	struct work_struct inject, shutdown;
+	struct work_struct shutdown;
 	u32 intid;
 	bool listed;			/* on ev->irqfds (ev->irq_lock) */
 };
@@ -58,14 +58,6 @@ static void avcpu_irqfd_raise(struct avcpu_irqfd_bind *f)
 	avcpu_vgic_kick(vm, kick);
 }
 
-/* A signal that came before the binding did (bind time, process context). */
-static void avcpu_irqfd_inject(struct work_struct *work)
-{
-	local_irq_disable();
-	avcpu_irqfd_raise(container_of(work, struct avcpu_irqfd_bind, inject));
-	local_irq_enable();
-}
-
 /*
  * Takes f off the VM's list (ev->irq_lock held, interrupts off), with the level it may
  * hold; its teardown is then for the caller, the only one that can have unlisted it.
@@ -88,16 +80,15 @@ static void avcpu_irqfd_unlist(struct avcpu_vm *vm, struct avcpu_irqfd_bind *f)
 }
 
 /*
- * Undoes an unlisted irqfd (process context, vm->lock not held: the injection takes it).
+ * Undoes an unlisted irqfd (process context).
  * rcu: wait for the fold's resample lookups, which a VM without vCPUs has none of.
  */
 static void avcpu_irqfd_teardown(struct avcpu_irqfd_bind *f, bool rcu)
 {
 	u64 cnt;
 
-	/* After this no wakeup can queue an injection; then none is left queued. */
+	/* After this no wakeup can raise the SPI. */
 	eventfd_ctx_remove_wait_queue(f->ctx, &f->wait, &cnt);
-	cancel_work_sync(&f->inject);
 	if (rcu)
 		synchronize_rcu();
 	eventfd_ctx_put(f->ctx);
@@ -205,7 +196,6 @@ static long avcpu_irqfd_assign(struct avcpu_vm *vm, const struct avcpu_irqfd *a)
 		return -ENOMEM;
 	f->vm = vm;
 	f->intid = a->intid;
-	INIT_WORK(&f->inject, avcpu_irqfd_inject);
 	INIT_WORK(&f->shutdown, avcpu_irqfd_shutdown);
 	init_waitqueue_func_entry(&f->wait, avcpu_irqfd_wake);
 	init_poll_funcptr(&f->pt, avcpu_irqfd_queue);
@@ -231,10 +221,16 @@ static long avcpu_irqfd_assign(struct avcpu_vm *vm, const struct avcpu_irqfd *a)
 		raw_spin_unlock_irq(&vm->vgic->lock);
 	}
 	events = vfs_poll(file, &f->pt);
+	/*
+	 * Signalled before it was bound: that counts too. Raised before the file goes: until
+	 * then no EPOLLHUP can unlist f and free it.
+	 */
+	if (events & EPOLLIN) {
+		local_irq_disable();
+		avcpu_irqfd_raise(f);
+		local_irq_enable();
+	}
 	fput(file);
-	/* Signalled before it was bound: that counts too. */
-	if (events & EPOLLIN)
-		queue_work(ev->wq, &f->inject);
 	return 0;
 }
 

@@ -307,6 +307,22 @@ TEST_F(evfd, irqfds_deliver_edge_and_level_spis)
 	close(edge);
 }
 
+/* A signal before the binding counts: the line is high once the irqfd is bound. */
+TEST_F(evfd, a_signal_before_the_binding_counts)
+{
+	int lvl = eventfd(0, EFD_NONBLOCK), rs = eventfd(0, EFD_NONBLOCK);
+	struct avcpu_vgic_irq irq;
+
+	ASSERT_EQ(0, vgic_create(&self->t, 1));
+	evfd_signal(lvl);
+	ASSERT_EQ(0, irqfd(&self->t, EVFD_LEVEL_SPI, lvl, rs, AVCPU_IRQFD_RESAMPLE));
+	ASSERT_EQ(0, vgic_irq_state(&self->t, EVFD_LEVEL_SPI, 0, &irq));
+	EXPECT_EQ(1, irq.level);
+	EXPECT_EQ(1, irq.pending);
+	close(lvl);
+	close(rs);
+}
+
 struct refusal {
 	const char *what;
 	int err;

@@ -13,11 +13,18 @@ backend=${1:-avcpu} iterations=${2:-20000} repeat=${3:-5} slow=${4:-2000} linux=
 io=${6:-0}
 case $backend in
 avcpu)
-	insmod /lib/modules/$(uname -r)/extra/avcpu.ko || { echo "bench: avcpu.ko did not load"; exit 1; }
+	# avcpu.PARAM=VALUE on the kernel command line (qemu-run.sh --append) loads it with
+	# PARAM=VALUE: insmod, unlike modprobe, does not look there itself.
+	params=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^avcpu\.\([a-z_]*=[0-9]*\)$/\1/p')
+	# shellcheck disable=SC2086
+	insmod /lib/modules/$(uname -r)/extra/avcpu.ko $params ||
+		{ echo "bench: avcpu.ko did not load"; exit 1; }
+	echo "bench: avcpu halt_poll_ns=$(cat /sys/module/avcpu/parameters/halt_poll_ns)"
 	;;
 kvm)
 	[ -e /dev/kvm ] || { echo "bench: no /dev/kvm (boot with --kvm nvhe or --vhe)"; exit 1; }
 	dmesg | grep -m1 -E 'kvm \[[0-9]+\]: (Hyp mode|VHE mode|Protected)' || true
+	echo "bench: kvm halt_poll_ns=$(cat /sys/module/kvm/parameters/halt_poll_ns 2>/dev/null)"
 	;;
 *) echo "bench: unknown backend '$backend'"; exit 1 ;;
 esac
