@@ -17,7 +17,7 @@
 #include "avcpu_vgic_util.h"
 
 #define POLL_PARAM	"/sys/module/avcpu/parameters/halt_poll_ns"
-#define POLL_DEFAULT_NS	200000
+#define POLL_DEFAULT_NS	500000
 #define TICKS		100
 /* Under emulation an exit takes ~100 us: 2 ms leaves every WFI a deadline to wait for. */
 #define PERIOD_US	2000

@@ -30,7 +30,7 @@ run_guest() {
 	out=$(timeout 600 avcpu-run --device "$device" --cpus 1 --mem 256 \
 		--kernel /avcpu/linux/Image --initrd /avcpu/linux/initrd.cpio.gz \
 		--cmdline "console=ttyAMA0 rdinit=/init quiet avcpu.iobench=$workload" \
-		$extra "$@" </dev/null 2>&1)
+		--summary $extra "$@" </dev/null 2>&1)
 	lines=$(echo "$out" | grep -E '^(blk|tcp-send|tcp-recv|tcp-rr) ')
 	if [ -z "$lines" ]; then
 		echo "iobench: $workload with eventfd=$assists gave no result; the run ended with:"
@@ -39,6 +39,9 @@ run_guest() {
 		return
 	fi
 	echo "$lines" | sed "s/^/io $backend eventfd=$assists /"
+	# avcpu-run's counters of the run (exits, WFI sleeps and polls, interrupts by irqfd).
+	echo "$out" | grep -E '^  (vCPU|VM:|vGIC:|virtio)' |
+		sed "s/^ */iosummary $backend eventfd=$assists $workload: /"
 }
 
 rm -f "$disk"

@@ -129,7 +129,8 @@ void Boot::print_summary(double wall_ms)
 		std::fprintf(
 			stderr,
 			"  vCPU %u: %.1f ms in the guest, %llu guest exits (%llu host interrupts, "
-			"%llu WFI sleeps, %llu WFI polls, %llu PSCI calls, %llu handled at EL2); to userspace:",
+			"%llu WFI sleeps, %llu WFI polls, %llu PSCI calls, %llu handled at EL2); "
+			"to userspace:",
 			v.id(), double(s.guest_ns) / 1e6, u(s.el2_exits), u(s.host_irqs),
 			u(s.wfi_sleeps), u(s.wfi_polls), u(s.psci_calls), u(s.sysreg_emulated));
 		for (unsigned r = 1; r < AVCPU_EXIT_MAX; r++)
