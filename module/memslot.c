@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A VM's guest memory: userspace memory pinned (and charged to the VM's own process) per
- * slot, mapped by the VM's stage-2 tables, which go with the slots they map.
+ * slot as the guest first touches it (memslot_fault.c), or all at once with
+ * AVCPU_MEM_PREFAULT, mapped by the VM's stage-2 tables, which go with the slots they map.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -52,6 +53,9 @@ static const struct avcpu_pgt_mm avcpu_s2_mm = {
  */
 #define AVCPU_PAGES_PER_BATCH	512
 
+/* struct avcpu_memory_region's flags the kernel knows. */
+#define AVCPU_MEM_FLAGS		(AVCPU_MEM_READONLY | AVCPU_MEM_PREFAULT)
+
 /* False when no CPU could run the invalidation: then nothing may be freed. */
 static bool avcpu_vm_flush_tlb(struct avcpu_vm *vm)
 {
@@ -65,14 +69,25 @@ static bool avcpu_vm_flush_tlb(struct avcpu_vm *vm)
 	return avcpu_el2_call_any_cpu(AVCPU_HC_FLUSH_VMID, vttbr);
 }
 
-static void avcpu_memslot_unpin(struct avcpu_memslot *slot, unsigned long npages)
+/* Unpins the entries of pages[first, first + n) that are pinned, in runs. */
+void avcpu_memslot_unpin(struct avcpu_memslot *slot, unsigned long first,
+				unsigned long n)
 {
-	unsigned long i, n;
+	unsigned long i = first, end = first + n, run;
 
-	for (i = 0; i < npages; i += n) {
-		n = min_t(unsigned long, npages - i, AVCPU_PAGES_PER_BATCH);
-		unpin_user_pages_dirty_lock(slot->pages + i, n,
+	while (i < end) {
+		if (!slot->pages[i]) {
+			i++;
+			continue;
+		}
+		for (run = 1; i + run < end && run < AVCPU_PAGES_PER_BATCH; run++)
+			if (!slot->pages[i + run])
+				break;
+		unpin_user_pages_dirty_lock(slot->pages + i, run,
 					    !(slot->flags & AVCPU_MEM_READONLY));
+		memset(slot->pages + i, 0, run * sizeof(*slot->pages));
+		slot->pinned -= run;
+		i += run;
 		cond_resched();
 	}
 }
@@ -91,25 +106,29 @@ static void avcpu_memslot_release(struct avcpu_vm *vm, struct avcpu_memslot *slo
 	WARN_ON(avcpu_pgt_unmap(&vm->s2, slot->gpa, slot->size));
 	detached = avcpu_pgt_detach_empty(&vm->s2, slot->gpa, slot->size);
 	if (avcpu_vm_flush_tlb(vm)) {
-		avcpu_memslot_unpin(slot, slot->npages);
+		avcpu_memslot_unpin(slot, 0, slot->npages);
 		avcpu_pgt_free_detached(&vm->s2, detached);
 	} else {
-		avcpu_el2_leaked(slot->npages);
+		avcpu_el2_leaked(slot->pinned);
 	}
 	account_locked_vm(vm->mm, slot->npages, false);
 	kvfree(slot->pages);
 	memset(slot, 0, sizeof(*slot));
 }
 
-/* Maps runs of physically contiguous pages, so that aligned 2 MiB runs become blocks. */
-static int avcpu_memslot_map(struct avcpu_vm *vm, struct avcpu_memslot *slot)
+/*
+ * Maps pages[first, first + n) (all pinned) in runs of physically contiguous pages, so
+ * that aligned 2 MiB runs become blocks.
+ */
+int avcpu_memslot_map(struct avcpu_vm *vm, struct avcpu_memslot *slot,
+			     unsigned long first, unsigned long n)
 {
 	u64 attrs = slot->flags & AVCPU_MEM_READONLY ? AVCPU_S2_RO : AVCPU_S2_RW;
-	unsigned long i, start = 0;
+	unsigned long i, start = first, end = first + n;
 	int ret;
 
-	for (i = 1; i <= slot->npages; i++) {
-		if (i < slot->npages &&
+	for (i = first + 1; i <= end; i++) {
+		if (i < end &&
 		    page_to_phys(slot->pages[i]) ==
 			    page_to_phys(slot->pages[i - 1]) + PAGE_SIZE)
 			continue;
@@ -162,45 +181,97 @@ static int avcpu_check_vmas(struct mm_struct *mm, unsigned long start, unsigned 
 #define avcpu_pin_user_pages(start, n, flags, pages) pin_user_pages(start, n, flags, pages)
 #endif
 
-/* Pins the slot's pages in batches, checking each batch's VMAs under the same lock. */
-static long avcpu_memslot_pin(struct avcpu_memslot *slot, unsigned long uaddr,
-			      unsigned int gup_flags)
+/*
+ * Pins pages[first, first + n) (none pinned yet) of the VM's own process (current->mm:
+ * vCPU and VM ioctls refuse other processes) in batches, checking each batch's VMAs under
+ * the same lock. On failure nothing of the range stays pinned.
+ */
+int avcpu_memslot_pin(struct avcpu_memslot *slot, unsigned long first,
+			     unsigned long n)
 {
+	unsigned int gup_flags = FOLL_LONGTERM;
 	struct mm_struct *mm = current->mm;
-	unsigned long done = 0, n;
+	unsigned long done = 0, batch;
 	long ret = 0;
 
-	while (done < slot->npages) {
-		unsigned long start = uaddr + done * PAGE_SIZE;
+	if (!(slot->flags & AVCPU_MEM_READONLY))
+		gup_flags |= FOLL_WRITE;
+	while (done < n) {
+		unsigned long start = slot->uaddr + (first + done) * PAGE_SIZE;
 
-		n = min_t(unsigned long, slot->npages - done, AVCPU_PAGES_PER_BATCH);
+		batch = min_t(unsigned long, n - done, AVCPU_PAGES_PER_BATCH);
 		mmap_read_lock(mm);
-		ret = avcpu_check_vmas(mm, start, start + n * PAGE_SIZE, gup_flags & FOLL_WRITE);
+		ret = avcpu_check_vmas(mm, start, start + batch * PAGE_SIZE,
+				       gup_flags & FOLL_WRITE);
 		if (!ret)
-			ret = avcpu_pin_user_pages(start, n, gup_flags, slot->pages + done);
+			ret = avcpu_pin_user_pages(start, batch, gup_flags,
+						   slot->pages + first + done);
 		mmap_read_unlock(mm);
-		if (ret > 0)
+		if (ret > 0) {
 			done += ret;
-		if (ret < 0 || (unsigned long)ret != n)
+			slot->pinned += ret;
+		}
+		if (ret < 0 || (unsigned long)ret != batch)
 			break;
-		cond_resched();
+		if (done < n)
+			cond_resched();
 	}
-	if (done == slot->npages)
+	if (done == n)
 		return 0;
-	avcpu_memslot_unpin(slot, done);
+	avcpu_memslot_unpin(slot, first, done);
 	return ret < 0 ? ret : -EFAULT;
 }
 
-/* Cleans every page to PoC (see the caller), yielding now and then. */
-static void avcpu_memslot_clean(struct avcpu_memslot *slot)
+/*
+ * Cleans pages[first, first + n) to PoC and invalidates the instruction caches: a guest
+ * with its MMU (or caches) off reads memory, not the caches, so whatever the pages held
+ * before, and whatever the VMM wrote, must be in memory before the guest can reach them;
+ * and no stale instruction may outlive the code the VMM put there.
+ */
+void avcpu_memslot_clean(struct avcpu_memslot *slot, unsigned long first,
+				unsigned long n)
 {
 	unsigned long i;
 
-	for (i = 0; i < slot->npages; i++) {
+	for (i = first; i < first + n; i++) {
 		avcpu_dcache_clean_inval_poc(page_address(slot->pages[i]), PAGE_SIZE);
 		if (!((i + 1) % AVCPU_PAGES_PER_BATCH))
 			cond_resched();
 	}
+	asm volatile("ic ialluis" : : : "memory");
+	dsb(ish);
+	isb();
+}
+
+/*
+ * Pins, cleans and maps pages[first, first + n), none of which is pinned yet. Going from
+ * invalid to valid needs no TLB invalidation (a translation fault is never cached in a
+ * TLB: Arm ARM D8.16.1 "TLB maintenance ... invalid entries"); the dsb publishes the
+ * descriptors to every walker before the guest runs again.
+ */
+int avcpu_memslot_fault_in(struct avcpu_vm *vm, struct avcpu_memslot *slot,
+				  unsigned long first, unsigned long n)
+{
+	int ret = avcpu_memslot_pin(slot, first, n);
+
+	if (ret)
+		return ret;
+	avcpu_memslot_clean(slot, first, n);
+	ret = avcpu_memslot_map(vm, slot, first, n);
+	if (!ret) {
+		dsb(ishst);
+		return 0;
+	}
+	/* -ENOMEM for a table: what was mapped goes, so that pinned still means mapped. */
+	WARN_ON(avcpu_pgt_unmap(&vm->s2, slot->gpa + first * PAGE_SIZE, n * PAGE_SIZE));
+	if (avcpu_vm_flush_tlb(vm)) {
+		avcpu_memslot_unpin(slot, first, n);
+	} else {
+		avcpu_el2_leaked(n);
+		memset(slot->pages + first, 0, n * sizeof(*slot->pages));
+		slot->pinned -= n;
+	}
+	return ret;
 }
 
 static bool avcpu_memslot_overlaps(struct avcpu_vm *vm, u64 gpa, u64 size)
@@ -221,6 +292,20 @@ bool avcpu_vm_range_is_memory(struct avcpu_vm *vm, u64 gpa, u64 size)
 	return avcpu_memslot_overlaps(vm, gpa, size);
 }
 
+/* The slot gpa is in, or NULL (vm->lock held). */
+struct avcpu_memslot *avcpu_memslot_find(struct avcpu_vm *vm, u64 gpa)
+{
+	int i;
+
+	for (i = 0; i < AVCPU_MAX_MEM_SLOTS; i++) {
+		struct avcpu_memslot *s = &vm->slots[i];
+
+		if (s->size && gpa >= s->gpa && gpa - s->gpa < s->size)
+			return s;
+	}
+	return NULL;
+}
+
 /* The vGIC's frames are the kernel's MMIO: no memory slot may cover them. */
 static bool avcpu_vgic_overlaps(struct avcpu_vm *vm, u64 gpa, u64 size)
 {
@@ -234,21 +319,12 @@ static bool avcpu_vgic_overlaps(struct avcpu_vm *vm, u64 gpa, u64 size)
 	       (gpa < vgic->redist_base + rsize && vgic->redist_base < gpa + size);
 }
 
-static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memory_region *r)
+/* Errors of a new slot's arguments, before anything is allocated. */
+static int avcpu_memslot_check(struct avcpu_vm *vm, const struct avcpu_memory_region *r)
 {
-	struct avcpu_memslot *slot;
-	unsigned int gup_flags = FOLL_LONGTERM;
+	struct mm_struct *mm = current->mm;
 	int ret;
 
-	if (r->slot >= AVCPU_MAX_MEM_SLOTS || r->flags & ~AVCPU_MEM_READONLY)
-		return -EINVAL;
-	slot = &vm->slots[r->slot];
-	if (!r->memory_size) {
-		if (!slot->size)
-			return -ENOENT;
-		avcpu_memslot_release(vm, slot);
-		return 0;
-	}
 	if ((r->guest_phys_addr | r->memory_size | r->userspace_addr) & ~PAGE_MASK)
 		return -EINVAL;
 	if (r->guest_phys_addr + r->memory_size < r->guest_phys_addr ||
@@ -258,74 +334,87 @@ static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memor
 		return -ERANGE;
 	if (!access_ok((void __user *)r->userspace_addr, r->memory_size))
 		return -EFAULT;
-	if (slot->size)
+	if (vm->slots[r->slot].size)
 		return -EBUSY;
 	if (avcpu_memslot_overlaps(vm, r->guest_phys_addr, r->memory_size) ||
 	    avcpu_vgic_overlaps(vm, r->guest_phys_addr, r->memory_size))
 		return -EEXIST;
+	/* Each fault checks its pages' VMAs again: they may change in between. */
+	mmap_read_lock(mm);
+	ret = avcpu_check_vmas(mm, r->userspace_addr, r->userspace_addr + r->memory_size,
+			       !(r->flags & AVCPU_MEM_READONLY));
+	mmap_read_unlock(mm);
+	return ret;
+}
 
-	slot->npages = r->memory_size >> PAGE_SHIFT;
-	/* Pinned memory counts against RLIMIT_MEMLOCK (unless CAP_IPC_LOCK). */
-	ret = account_locked_vm(vm->mm, slot->npages, true);
-	if (ret) {
-		slot->npages = 0;
-		return ret;
+/*
+ * A new slot records the range and pins nothing: its pages are pinned and mapped when the
+ * guest first touches them (avcpu_vm_stage2_fault()), or all at once with
+ * AVCPU_MEM_PREFAULT. RLIMIT_MEMLOCK (unless CAP_IPC_LOCK) is charged for the whole slot
+ * now, the most it can pin, so that no guest access can fail on the limit later.
+ */
+static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memory_region *r)
+{
+	struct avcpu_memslot *slot;
+	unsigned long npages;
+	int ret;
+
+	if (r->slot >= AVCPU_MAX_MEM_SLOTS || r->flags & ~AVCPU_MEM_FLAGS)
+		return -EINVAL;
+	slot = &vm->slots[r->slot];
+	if (!r->memory_size) {
+		if (!slot->size)
+			return -ENOENT;
+		avcpu_memslot_release(vm, slot);
+		return 0;
 	}
-	slot->pages = kvmalloc_array(slot->npages, sizeof(*slot->pages),
-				     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	ret = avcpu_memslot_check(vm, r);
+	if (ret)
+		return ret;
+	npages = r->memory_size >> PAGE_SHIFT;
+	ret = account_locked_vm(vm->mm, npages, true);
+	if (ret)
+		return ret;
+	slot->pages = kvcalloc(npages, sizeof(*slot->pages), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!slot->pages) {
-		account_locked_vm(vm->mm, slot->npages, false);
-		slot->npages = 0;
+		account_locked_vm(vm->mm, npages, false);
 		return -ENOMEM;
 	}
-	if (!(r->flags & AVCPU_MEM_READONLY))
-		gup_flags |= FOLL_WRITE;
+	slot->npages = npages;
 	slot->flags = r->flags;
-	ret = avcpu_memslot_pin(slot, r->userspace_addr, gup_flags);
-	if (ret) {
-		account_locked_vm(vm->mm, slot->npages, false);
-		kvfree(slot->pages);
-		memset(slot, 0, sizeof(*slot));
-		return ret;
-	}
 	slot->gpa = r->guest_phys_addr;
-	slot->size = r->memory_size;
 	slot->uaddr = r->userspace_addr;
-	/*
-	 * A guest with its MMU (or caches) off reads memory, not the caches: whatever the
-	 * pages held before, and whatever the VMM just wrote, must be in memory first.
-	 */
-	avcpu_memslot_clean(slot);
-	asm volatile("ic ialluis" : : : "memory");
-	dsb(ish);
-	isb();
-	ret = avcpu_memslot_map(vm, slot);
-	if (ret) {
+	/* Last: avcpu_vm_stage2_fault() looks at the slots without the lock first. */
+	WRITE_ONCE(slot->size, r->memory_size);
+	if (!(r->flags & AVCPU_MEM_PREFAULT))
+		return 0;
+	ret = avcpu_memslot_fault_in(vm, slot, 0, npages);
+	if (ret)
 		avcpu_memslot_release(vm, slot);
-		return ret;
-	}
-	dsb(ishst);
-	return 0;
+	return ret;
 }
 
 long avcpu_vm_translate(struct avcpu_vm *vm, struct avcpu_translation __user *arg)
 {
+	const struct avcpu_memslot *slot;
 	struct avcpu_translation t;
 	unsigned int level = 0;
-	u64 desc;
 
 	if (copy_from_user(&t, arg, sizeof(t)))
 		return -EFAULT;
-	mutex_lock(&vm->lock);
-	desc = avcpu_pgt_lookup(&vm->s2, t.guest_phys_addr, &level);
-	mutex_unlock(&vm->lock);
-	t.level = level;
 	t.flags = 0;
-	if (desc) {
+	t.level = 0;
+	mutex_lock(&vm->lock);
+	slot = avcpu_memslot_find(vm, t.guest_phys_addr);
+	if (slot) {
 		t.flags |= AVCPU_TRANSLATE_MAPPED;
-		if (desc & AVCPU_S2AP_W)
+		if (!(slot->flags & AVCPU_MEM_READONLY))
 			t.flags |= AVCPU_TRANSLATE_WRITABLE;
+		/* Level 0 until the guest first touches the page. */
+		if (avcpu_pgt_lookup(&vm->s2, t.guest_phys_addr, &level))
+			t.level = level;
 	}
+	mutex_unlock(&vm->lock);
 	return copy_to_user(arg, &t, sizeof(t)) ? -EFAULT : 0;
 }
 
