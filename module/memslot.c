@@ -69,27 +69,64 @@ static bool avcpu_vm_flush_tlb(struct avcpu_vm *vm)
 	return avcpu_el2_call_any_cpu(AVCPU_HC_FLUSH_VMID, vttbr);
 }
 
-/* Unpins the entries of pages[first, first + n) that are pinned, in runs. */
-void avcpu_memslot_unpin(struct avcpu_memslot *slot, unsigned long first,
-				unsigned long n)
+/* Entries of pages[i, end) in i's chunk: how many, at most. */
+static unsigned long avcpu_chunk_left(unsigned long i, unsigned long end)
 {
-	unsigned long i = first, end = first + n, run;
+	return min(end - i, AVCPU_CHUNK_PAGES - i % AVCPU_CHUNK_PAGES);
+}
+
+/*
+ * Forgets entries [first, first + n) (all set) without unpinning them: the pages stay
+ * pinned for good (no CPU could flush the TLB).
+ */
+static void avcpu_memslot_forget(struct avcpu_memslot *slot, unsigned long first,
+				 unsigned long n)
+{
+	unsigned long i, run;
+
+	for (i = first; i < first + n; i += run) {
+		run = avcpu_chunk_left(i, first + n);
+		memset(slot->chunks[i / AVCPU_CHUNK_PAGES] + i % AVCPU_CHUNK_PAGES, 0,
+		       run * sizeof(struct page *));
+	}
+	slot->pinned -= n;
+}
+
+/* Unpins the entries of pages[first, first + n) that are pinned, in runs. */
+void avcpu_memslot_unpin(struct avcpu_memslot *slot, unsigned long first, unsigned long n)
+{
+	unsigned long i = first, end = first + n, run, max;
+	struct page **chunk;
 
 	while (i < end) {
-		if (!slot->pages[i]) {
+		chunk = slot->chunks[i / AVCPU_CHUNK_PAGES];
+		max = avcpu_chunk_left(i, end);
+		if (!chunk) {
+			i += max;
+			continue;
+		}
+		chunk += i % AVCPU_CHUNK_PAGES;
+		if (!chunk[0]) {
 			i++;
 			continue;
 		}
-		for (run = 1; i + run < end && run < AVCPU_PAGES_PER_BATCH; run++)
-			if (!slot->pages[i + run])
-				break;
-		unpin_user_pages_dirty_lock(slot->pages + i, run,
-					    !(slot->flags & AVCPU_MEM_READONLY));
-		memset(slot->pages + i, 0, run * sizeof(*slot->pages));
+		for (run = 1; run < max && chunk[run]; run++)
+			;
+		unpin_user_pages_dirty_lock(chunk, run, !(slot->flags & AVCPU_MEM_READONLY));
+		memset(chunk, 0, run * sizeof(*chunk));
 		slot->pinned -= run;
 		i += run;
 		cond_resched();
 	}
+}
+
+static void avcpu_memslot_free_chunks(struct avcpu_memslot *slot)
+{
+	unsigned long i;
+
+	for (i = 0; i < DIV_ROUND_UP(slot->npages, AVCPU_CHUNK_PAGES); i++)
+		kfree(slot->chunks[i]);
+	kvfree(slot->chunks);
 }
 
 /*
@@ -103,6 +140,7 @@ static void avcpu_memslot_release(struct avcpu_vm *vm, struct avcpu_memslot *slo
 
 	if (!slot->size)
 		return;
+	WRITE_ONCE(vm->slots_used, vm->slots_used & ~BIT(slot - vm->slots));
 	WARN_ON(avcpu_pgt_unmap(&vm->s2, slot->gpa, slot->size));
 	detached = avcpu_pgt_detach_empty(&vm->s2, slot->gpa, slot->size);
 	if (avcpu_vm_flush_tlb(vm)) {
@@ -112,7 +150,7 @@ static void avcpu_memslot_release(struct avcpu_vm *vm, struct avcpu_memslot *slo
 		avcpu_el2_leaked(slot->pinned);
 	}
 	account_locked_vm(vm->mm, slot->npages, false);
-	kvfree(slot->pages);
+	avcpu_memslot_free_chunks(slot);
 	memset(slot, 0, sizeof(*slot));
 }
 
@@ -120,8 +158,8 @@ static void avcpu_memslot_release(struct avcpu_vm *vm, struct avcpu_memslot *slo
  * Maps pages[first, first + n) (all pinned) in runs of physically contiguous pages, so
  * that aligned 2 MiB runs become blocks.
  */
-int avcpu_memslot_map(struct avcpu_vm *vm, struct avcpu_memslot *slot,
-			     unsigned long first, unsigned long n)
+int avcpu_memslot_map(struct avcpu_vm *vm, struct avcpu_memslot *slot, unsigned long first,
+		      unsigned long n)
 {
 	u64 attrs = slot->flags & AVCPU_MEM_READONLY ? AVCPU_S2_RO : AVCPU_S2_RW;
 	unsigned long i, start = first, end = first + n;
@@ -129,11 +167,12 @@ int avcpu_memslot_map(struct avcpu_vm *vm, struct avcpu_memslot *slot,
 
 	for (i = first + 1; i <= end; i++) {
 		if (i < end &&
-		    page_to_phys(slot->pages[i]) ==
-			    page_to_phys(slot->pages[i - 1]) + PAGE_SIZE)
+		    page_to_phys(avcpu_memslot_page(slot, i)) ==
+			    page_to_phys(avcpu_memslot_page(slot, i - 1)) + PAGE_SIZE)
 			continue;
 		ret = avcpu_pgt_map(&vm->s2, slot->gpa + start * PAGE_SIZE,
-				    page_to_phys(slot->pages[start]), (i - start) * PAGE_SIZE,
+				    page_to_phys(avcpu_memslot_page(slot, start)),
+				    (i - start) * PAGE_SIZE,
 				    attrs, true);
 		if (ret)
 			return ret;
@@ -186,12 +225,12 @@ static int avcpu_check_vmas(struct mm_struct *mm, unsigned long start, unsigned 
  * vCPU and VM ioctls refuse other processes) in batches, checking each batch's VMAs under
  * the same lock. On failure nothing of the range stays pinned.
  */
-int avcpu_memslot_pin(struct avcpu_memslot *slot, unsigned long first,
-			     unsigned long n)
+int avcpu_memslot_pin(struct avcpu_memslot *slot, unsigned long first, unsigned long n)
 {
 	unsigned int gup_flags = FOLL_LONGTERM;
 	struct mm_struct *mm = current->mm;
-	unsigned long done = 0, batch;
+	unsigned long done = 0, batch, i;
+	struct page ***chunk;
 	long ret = 0;
 
 	if (!(slot->flags & AVCPU_MEM_READONLY))
@@ -199,13 +238,21 @@ int avcpu_memslot_pin(struct avcpu_memslot *slot, unsigned long first,
 	while (done < n) {
 		unsigned long start = slot->uaddr + (first + done) * PAGE_SIZE;
 
-		batch = min_t(unsigned long, n - done, AVCPU_PAGES_PER_BATCH);
+		i = first + done;
+		batch = avcpu_chunk_left(i, first + n);
+		chunk = &slot->chunks[i / AVCPU_CHUNK_PAGES];
+		if (!*chunk)
+			*chunk = kcalloc(AVCPU_CHUNK_PAGES, sizeof(**chunk), GFP_KERNEL_ACCOUNT);
+		if (!*chunk) {
+			ret = -ENOMEM;
+			break;
+		}
 		mmap_read_lock(mm);
 		ret = avcpu_check_vmas(mm, start, start + batch * PAGE_SIZE,
 				       gup_flags & FOLL_WRITE);
 		if (!ret)
 			ret = avcpu_pin_user_pages(start, batch, gup_flags,
-						   slot->pages + first + done);
+						   *chunk + i % AVCPU_CHUNK_PAGES);
 		mmap_read_unlock(mm);
 		if (ret > 0) {
 			done += ret;
@@ -228,16 +275,25 @@ int avcpu_memslot_pin(struct avcpu_memslot *slot, unsigned long first,
  * before, and whatever the VMM wrote, must be in memory before the guest can reach them;
  * and no stale instruction may outlive the code the VMM put there.
  */
-void avcpu_memslot_clean(struct avcpu_memslot *slot, unsigned long first,
-				unsigned long n)
+void avcpu_memslot_clean(struct avcpu_memslot *slot, unsigned long first, unsigned long n)
 {
-	unsigned long i;
+	unsigned long i, run = 0;
+	void *start = NULL, *va;
 
+	/* One call per run of contiguous pages (a 2 MiB block is one), up to a batch. */
 	for (i = first; i < first + n; i++) {
-		avcpu_dcache_clean_inval_poc(page_address(slot->pages[i]), PAGE_SIZE);
-		if (!((i + 1) % AVCPU_PAGES_PER_BATCH))
+		va = page_address(avcpu_memslot_page(slot, i));
+		if (run && (va != start + run * PAGE_SIZE || run == AVCPU_PAGES_PER_BATCH)) {
+			avcpu_dcache_clean_inval_poc(start, run * PAGE_SIZE);
+			run = 0;
 			cond_resched();
+		}
+		if (!run)
+			start = va;
+		run++;
 	}
+	if (run)
+		avcpu_dcache_clean_inval_poc(start, run * PAGE_SIZE);
 	asm volatile("ic ialluis" : : : "memory");
 	dsb(ish);
 	isb();
@@ -245,12 +301,12 @@ void avcpu_memslot_clean(struct avcpu_memslot *slot, unsigned long first,
 
 /*
  * Pins, cleans and maps pages[first, first + n), none of which is pinned yet. Going from
- * invalid to valid needs no TLB invalidation (a translation fault is never cached in a
- * TLB: Arm ARM D8.16.1 "TLB maintenance ... invalid entries"); the dsb publishes the
- * descriptors to every walker before the guest runs again.
+ * invalid to valid needs no TLB invalidation: a TLB never holds an entry that generates a
+ * Translation fault (Arm ARM, chapter D8, "Translation Lookaside Buffers"); the dsb
+ * publishes the descriptors to every walker before the guest runs again.
  */
 int avcpu_memslot_fault_in(struct avcpu_vm *vm, struct avcpu_memslot *slot,
-				  unsigned long first, unsigned long n)
+			   unsigned long first, unsigned long n)
 {
 	int ret = avcpu_memslot_pin(slot, first, n);
 
@@ -268,8 +324,7 @@ int avcpu_memslot_fault_in(struct avcpu_vm *vm, struct avcpu_memslot *slot,
 		avcpu_memslot_unpin(slot, first, n);
 	} else {
 		avcpu_el2_leaked(n);
-		memset(slot->pages + first, 0, n * sizeof(*slot->pages));
-		slot->pinned -= n;
+		avcpu_memslot_forget(slot, first, n);
 	}
 	return ret;
 }
@@ -375,8 +430,9 @@ static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memor
 	ret = account_locked_vm(vm->mm, npages, true);
 	if (ret)
 		return ret;
-	slot->pages = kvcalloc(npages, sizeof(*slot->pages), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!slot->pages) {
+	slot->chunks = kvcalloc(DIV_ROUND_UP(npages, AVCPU_CHUNK_PAGES), sizeof(*slot->chunks),
+				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!slot->chunks) {
 		account_locked_vm(vm->mm, npages, false);
 		return -ENOMEM;
 	}
@@ -386,6 +442,7 @@ static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memor
 	slot->uaddr = r->userspace_addr;
 	/* Last: avcpu_vm_stage2_fault() looks at the slots without the lock first. */
 	WRITE_ONCE(slot->size, r->memory_size);
+	WRITE_ONCE(vm->slots_used, vm->slots_used | BIT(r->slot));
 	if (!(r->flags & AVCPU_MEM_PREFAULT))
 		return 0;
 	ret = avcpu_memslot_fault_in(vm, slot, 0, npages);

@@ -13,12 +13,25 @@ struct avcpu_memslot {
 	u32 flags;
 	/*
 	 * The page at each offset once the guest touched it (NULL before): pinned and
-	 * mapped at stage 2 until the slot goes. Set and cleared under vm->lock.
+	 * mapped at stage 2 until the slot goes. In chunks of AVCPU_CHUNK_PAGES entries,
+	 * each allocated at the first touch of its part of the slot, so that a new slot
+	 * costs no more than its chunk table. Set and cleared under vm->lock.
 	 */
-	struct page **pages;
+	struct page ***chunks;
 	unsigned long npages;
-	unsigned long pinned;		/* entries of pages[] set */
+	unsigned long pinned;		/* entries set */
 };
+
+#define AVCPU_CHUNK_PAGES	512UL
+
+/* The page at slot offset i (in pages), or NULL while not pinned. */
+static inline struct page *avcpu_memslot_page(const struct avcpu_memslot *slot,
+					      unsigned long i)
+{
+	struct page **chunk = slot->chunks[i / AVCPU_CHUNK_PAGES];
+
+	return chunk ? chunk[i % AVCPU_CHUNK_PAGES] : NULL;
+}
 
 struct avcpu_vm;
 struct avcpu_translation;

@@ -9,6 +9,7 @@
 #include <linux/bits.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
 
 #include <asm/esr.h>
 
@@ -18,7 +19,7 @@
 #include "vm.h"
 
 /* A 2 MiB stage-2 block: 512 pages of 4 KiB (Arm ARM D8.3, level 2 block descriptor). */
-#define AVCPU_BLOCK_SIZE	(1ULL << 21)
+#define AVCPU_BLOCK_SIZE	((u64)SZ_2M)
 #define AVCPU_BLOCK_PAGES	(AVCPU_BLOCK_SIZE >> PAGE_SHIFT)
 
 /*
@@ -35,11 +36,11 @@ static bool avcpu_memslot_block(const struct avcpu_memslot *slot, unsigned long 
 
 	if (block < slot->gpa || block + AVCPU_BLOCK_SIZE > slot->gpa + slot->size ||
 	    (slot->uaddr - slot->gpa) & (AVCPU_BLOCK_SIZE - 1) ||
-	    folio_nr_pages(page_folio(slot->pages[idx])) < AVCPU_BLOCK_PAGES)
+	    folio_nr_pages(page_folio(avcpu_memslot_page(slot, idx))) < AVCPU_BLOCK_PAGES)
 		return false;
 	*first = (block - slot->gpa) >> PAGE_SHIFT;
 	for (i = *first; i < *first + AVCPU_BLOCK_PAGES; i++)
-		if (i != idx && slot->pages[i])
+		if (i != idx && avcpu_memslot_page(slot, i))
 			return false;
 	return true;
 }
@@ -94,13 +95,15 @@ static bool avcpu_exit_is_s2_translation_fault(const struct avcpu_hyp_exit *e)
 /* Whether gpa may be in a slot, without the lock: false is final (for this exit). */
 static bool avcpu_vm_may_be_memory(struct avcpu_vm *vm, u64 gpa)
 {
-	int i;
+	unsigned long used = READ_ONCE(vm->slots_used);
+	unsigned int i;
 
-	for (i = 0; i < AVCPU_MAX_MEM_SLOTS; i++) {
+	/* Every MMIO exit comes here: only the slots in use are looked at. */
+	for_each_set_bit(i, &used, AVCPU_MAX_MEM_SLOTS) {
 		const struct avcpu_memslot *s = &vm->slots[i];
-		u64 size = READ_ONCE(s->size);
+		u64 base = READ_ONCE(s->gpa);
 
-		if (size && gpa >= READ_ONCE(s->gpa) && gpa - READ_ONCE(s->gpa) < size)
+		if (gpa >= base && gpa - base < READ_ONCE(s->size))
 			return true;
 	}
 	return false;
@@ -120,7 +123,7 @@ static int avcpu_vm_map_gpa(struct avcpu_vm *vm, u64 gpa, unsigned int vcpu_id)
 	if (slot) {
 		idx = (gpa - slot->gpa) >> PAGE_SHIFT;
 		/* Another vCPU may have mapped it since: then the guest just retries. */
-		ret = slot->pages[idx] ? 0 : avcpu_memslot_fault(vm, slot, idx);
+		ret = avcpu_memslot_page(slot, idx) ? 0 : avcpu_memslot_fault(vm, slot, idx);
 		if (ret)
 			pr_warn_ratelimited("vCPU %u: guest memory at IPA %#llx: the VMM's page at %#llx cannot be pinned: %d\n",
 					    vcpu_id, gpa, slot->uaddr + idx * PAGE_SIZE, ret);
