@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A VM's guest memory: userspace memory pinned (and charged to the VM's own process) per
- * slot, mapped by the VM's stage-2 tables, which go with the slots they map.
+ * slot as the guest first touches it (memslot_fault.c), or all at once with
+ * AVCPU_MEM_PREFAULT, mapped by the VM's stage-2 tables, which go with the slots they map.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -52,6 +53,9 @@ static const struct avcpu_pgt_mm avcpu_s2_mm = {
  */
 #define AVCPU_PAGES_PER_BATCH	512
 
+/* struct avcpu_memory_region's flags the kernel knows. */
+#define AVCPU_MEM_FLAGS		(AVCPU_MEM_READONLY | AVCPU_MEM_PREFAULT)
+
 /* False when no CPU could run the invalidation: then nothing may be freed. */
 static bool avcpu_vm_flush_tlb(struct avcpu_vm *vm)
 {
@@ -65,16 +69,64 @@ static bool avcpu_vm_flush_tlb(struct avcpu_vm *vm)
 	return avcpu_el2_call_any_cpu(AVCPU_HC_FLUSH_VMID, vttbr);
 }
 
-static void avcpu_memslot_unpin(struct avcpu_memslot *slot, unsigned long npages)
+/* Entries of pages[i, end) in i's chunk: how many, at most. */
+static unsigned long avcpu_chunk_left(unsigned long i, unsigned long end)
 {
-	unsigned long i, n;
+	return min(end - i, AVCPU_CHUNK_PAGES - i % AVCPU_CHUNK_PAGES);
+}
 
-	for (i = 0; i < npages; i += n) {
-		n = min_t(unsigned long, npages - i, AVCPU_PAGES_PER_BATCH);
-		unpin_user_pages_dirty_lock(slot->pages + i, n,
-					    !(slot->flags & AVCPU_MEM_READONLY));
+/*
+ * Forgets entries [first, first + n) (all set) without unpinning them: the pages stay
+ * pinned for good (no CPU could flush the TLB).
+ */
+static void avcpu_memslot_forget(struct avcpu_memslot *slot, unsigned long first,
+				 unsigned long n)
+{
+	unsigned long i, run;
+
+	for (i = first; i < first + n; i += run) {
+		run = avcpu_chunk_left(i, first + n);
+		memset(slot->chunks[i / AVCPU_CHUNK_PAGES] + i % AVCPU_CHUNK_PAGES, 0,
+		       run * sizeof(struct page *));
+	}
+	slot->pinned -= n;
+}
+
+/* Unpins the entries of pages[first, first + n) that are pinned, in runs. */
+void avcpu_memslot_unpin(struct avcpu_memslot *slot, unsigned long first, unsigned long n)
+{
+	unsigned long i = first, end = first + n, run, max;
+	struct page **chunk;
+
+	while (i < end) {
+		chunk = slot->chunks[i / AVCPU_CHUNK_PAGES];
+		max = avcpu_chunk_left(i, end);
+		if (!chunk) {
+			i += max;
+			continue;
+		}
+		chunk += i % AVCPU_CHUNK_PAGES;
+		if (!chunk[0]) {
+			i++;
+			continue;
+		}
+		for (run = 1; run < max && chunk[run]; run++)
+			;
+		unpin_user_pages_dirty_lock(chunk, run, !(slot->flags & AVCPU_MEM_READONLY));
+		memset(chunk, 0, run * sizeof(*chunk));
+		slot->pinned -= run;
+		i += run;
 		cond_resched();
 	}
+}
+
+static void avcpu_memslot_free_chunks(struct avcpu_memslot *slot)
+{
+	unsigned long i;
+
+	for (i = 0; i < DIV_ROUND_UP(slot->npages, AVCPU_CHUNK_PAGES); i++)
+		kfree(slot->chunks[i]);
+	kvfree(slot->chunks);
 }
 
 /*
@@ -88,33 +140,39 @@ static void avcpu_memslot_release(struct avcpu_vm *vm, struct avcpu_memslot *slo
 
 	if (!slot->size)
 		return;
+	WRITE_ONCE(vm->slots_used, vm->slots_used & ~BIT(slot - vm->slots));
 	WARN_ON(avcpu_pgt_unmap(&vm->s2, slot->gpa, slot->size));
 	detached = avcpu_pgt_detach_empty(&vm->s2, slot->gpa, slot->size);
 	if (avcpu_vm_flush_tlb(vm)) {
-		avcpu_memslot_unpin(slot, slot->npages);
+		avcpu_memslot_unpin(slot, 0, slot->npages);
 		avcpu_pgt_free_detached(&vm->s2, detached);
 	} else {
-		avcpu_el2_leaked(slot->npages);
+		avcpu_el2_leaked(slot->pinned);
 	}
 	account_locked_vm(vm->mm, slot->npages, false);
-	kvfree(slot->pages);
+	avcpu_memslot_free_chunks(slot);
 	memset(slot, 0, sizeof(*slot));
 }
 
-/* Maps runs of physically contiguous pages, so that aligned 2 MiB runs become blocks. */
-static int avcpu_memslot_map(struct avcpu_vm *vm, struct avcpu_memslot *slot)
+/*
+ * Maps pages[first, first + n) (all pinned) in runs of physically contiguous pages, so
+ * that aligned 2 MiB runs become blocks.
+ */
+int avcpu_memslot_map(struct avcpu_vm *vm, struct avcpu_memslot *slot, unsigned long first,
+		      unsigned long n)
 {
 	u64 attrs = slot->flags & AVCPU_MEM_READONLY ? AVCPU_S2_RO : AVCPU_S2_RW;
-	unsigned long i, start = 0;
+	unsigned long i, start = first, end = first + n;
 	int ret;
 
-	for (i = 1; i <= slot->npages; i++) {
-		if (i < slot->npages &&
-		    page_to_phys(slot->pages[i]) ==
-			    page_to_phys(slot->pages[i - 1]) + PAGE_SIZE)
+	for (i = first + 1; i <= end; i++) {
+		if (i < end &&
+		    page_to_phys(avcpu_memslot_page(slot, i)) ==
+			    page_to_phys(avcpu_memslot_page(slot, i - 1)) + PAGE_SIZE)
 			continue;
 		ret = avcpu_pgt_map(&vm->s2, slot->gpa + start * PAGE_SIZE,
-				    page_to_phys(slot->pages[start]), (i - start) * PAGE_SIZE,
+				    page_to_phys(avcpu_memslot_page(slot, start)),
+				    (i - start) * PAGE_SIZE,
 				    attrs, true);
 		if (ret)
 			return ret;
@@ -162,45 +220,113 @@ static int avcpu_check_vmas(struct mm_struct *mm, unsigned long start, unsigned 
 #define avcpu_pin_user_pages(start, n, flags, pages) pin_user_pages(start, n, flags, pages)
 #endif
 
-/* Pins the slot's pages in batches, checking each batch's VMAs under the same lock. */
-static long avcpu_memslot_pin(struct avcpu_memslot *slot, unsigned long uaddr,
-			      unsigned int gup_flags)
+/*
+ * Pins pages[first, first + n) (none pinned yet) of the VM's own process (current->mm:
+ * vCPU and VM ioctls refuse other processes) in batches, checking each batch's VMAs under
+ * the same lock. On failure nothing of the range stays pinned.
+ */
+int avcpu_memslot_pin(struct avcpu_memslot *slot, unsigned long first, unsigned long n)
 {
+	unsigned int gup_flags = FOLL_LONGTERM;
 	struct mm_struct *mm = current->mm;
-	unsigned long done = 0, n;
+	unsigned long done = 0, batch, i;
+	struct page ***chunk;
 	long ret = 0;
 
-	while (done < slot->npages) {
-		unsigned long start = uaddr + done * PAGE_SIZE;
+	if (!(slot->flags & AVCPU_MEM_READONLY))
+		gup_flags |= FOLL_WRITE;
+	while (done < n) {
+		unsigned long start = slot->uaddr + (first + done) * PAGE_SIZE;
 
-		n = min_t(unsigned long, slot->npages - done, AVCPU_PAGES_PER_BATCH);
-		mmap_read_lock(mm);
-		ret = avcpu_check_vmas(mm, start, start + n * PAGE_SIZE, gup_flags & FOLL_WRITE);
-		if (!ret)
-			ret = avcpu_pin_user_pages(start, n, gup_flags, slot->pages + done);
-		mmap_read_unlock(mm);
-		if (ret > 0)
-			done += ret;
-		if (ret < 0 || (unsigned long)ret != n)
+		i = first + done;
+		batch = avcpu_chunk_left(i, first + n);
+		chunk = &slot->chunks[i / AVCPU_CHUNK_PAGES];
+		if (!*chunk)
+			*chunk = kcalloc(AVCPU_CHUNK_PAGES, sizeof(**chunk), GFP_KERNEL_ACCOUNT);
+		if (!*chunk) {
+			ret = -ENOMEM;
 			break;
-		cond_resched();
+		}
+		mmap_read_lock(mm);
+		ret = avcpu_check_vmas(mm, start, start + batch * PAGE_SIZE,
+				       gup_flags & FOLL_WRITE);
+		if (!ret)
+			ret = avcpu_pin_user_pages(start, batch, gup_flags,
+						   *chunk + i % AVCPU_CHUNK_PAGES);
+		mmap_read_unlock(mm);
+		if (ret > 0) {
+			done += ret;
+			slot->pinned += ret;
+		}
+		if (ret < 0 || (unsigned long)ret != batch)
+			break;
+		if (done < n)
+			cond_resched();
 	}
-	if (done == slot->npages)
+	if (done == n)
 		return 0;
-	avcpu_memslot_unpin(slot, done);
+	avcpu_memslot_unpin(slot, first, done);
 	return ret < 0 ? ret : -EFAULT;
 }
 
-/* Cleans every page to PoC (see the caller), yielding now and then. */
-static void avcpu_memslot_clean(struct avcpu_memslot *slot)
+/*
+ * Cleans pages[first, first + n) to PoC and invalidates the instruction caches: a guest
+ * with its MMU (or caches) off reads memory, not the caches, so whatever the pages held
+ * before, and whatever the VMM wrote, must be in memory before the guest can reach them;
+ * and no stale instruction may outlive the code the VMM put there.
+ */
+void avcpu_memslot_clean(struct avcpu_memslot *slot, unsigned long first, unsigned long n)
 {
-	unsigned long i;
+	unsigned long i, run = 0;
+	void *start = NULL, *va;
 
-	for (i = 0; i < slot->npages; i++) {
-		avcpu_dcache_clean_inval_poc(page_address(slot->pages[i]), PAGE_SIZE);
-		if (!((i + 1) % AVCPU_PAGES_PER_BATCH))
+	/* One call per run of contiguous pages (a 2 MiB block is one), up to a batch. */
+	for (i = first; i < first + n; i++) {
+		va = page_address(avcpu_memslot_page(slot, i));
+		if (run && (va != start + run * PAGE_SIZE || run == AVCPU_PAGES_PER_BATCH)) {
+			avcpu_dcache_clean_inval_poc(start, run * PAGE_SIZE);
+			run = 0;
 			cond_resched();
+		}
+		if (!run)
+			start = va;
+		run++;
 	}
+	if (run)
+		avcpu_dcache_clean_inval_poc(start, run * PAGE_SIZE);
+	asm volatile("ic ialluis" : : : "memory");
+	dsb(ish);
+	isb();
+}
+
+/*
+ * Pins, cleans and maps pages[first, first + n), none of which is pinned yet. Going from
+ * invalid to valid needs no TLB invalidation: a TLB never holds an entry that generates a
+ * Translation fault (Arm ARM, chapter D8, "Translation Lookaside Buffers"); the dsb
+ * publishes the descriptors to every walker before the guest runs again.
+ */
+int avcpu_memslot_fault_in(struct avcpu_vm *vm, struct avcpu_memslot *slot,
+			   unsigned long first, unsigned long n)
+{
+	int ret = avcpu_memslot_pin(slot, first, n);
+
+	if (ret)
+		return ret;
+	avcpu_memslot_clean(slot, first, n);
+	ret = avcpu_memslot_map(vm, slot, first, n);
+	if (!ret) {
+		dsb(ishst);
+		return 0;
+	}
+	/* -ENOMEM for a table: what was mapped goes, so that pinned still means mapped. */
+	WARN_ON(avcpu_pgt_unmap(&vm->s2, slot->gpa + first * PAGE_SIZE, n * PAGE_SIZE));
+	if (avcpu_vm_flush_tlb(vm)) {
+		avcpu_memslot_unpin(slot, first, n);
+	} else {
+		avcpu_el2_leaked(n);
+		avcpu_memslot_forget(slot, first, n);
+	}
+	return ret;
 }
 
 static bool avcpu_memslot_overlaps(struct avcpu_vm *vm, u64 gpa, u64 size)
@@ -221,6 +347,20 @@ bool avcpu_vm_range_is_memory(struct avcpu_vm *vm, u64 gpa, u64 size)
 	return avcpu_memslot_overlaps(vm, gpa, size);
 }
 
+/* The slot gpa is in, or NULL (vm->lock held). */
+struct avcpu_memslot *avcpu_memslot_find(struct avcpu_vm *vm, u64 gpa)
+{
+	int i;
+
+	for (i = 0; i < AVCPU_MAX_MEM_SLOTS; i++) {
+		struct avcpu_memslot *s = &vm->slots[i];
+
+		if (s->size && gpa >= s->gpa && gpa - s->gpa < s->size)
+			return s;
+	}
+	return NULL;
+}
+
 /* The vGIC's frames are the kernel's MMIO: no memory slot may cover them. */
 static bool avcpu_vgic_overlaps(struct avcpu_vm *vm, u64 gpa, u64 size)
 {
@@ -234,21 +374,12 @@ static bool avcpu_vgic_overlaps(struct avcpu_vm *vm, u64 gpa, u64 size)
 	       (gpa < vgic->redist_base + rsize && vgic->redist_base < gpa + size);
 }
 
-static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memory_region *r)
+/* Errors of a new slot's arguments, before anything is allocated. */
+static int avcpu_memslot_check(struct avcpu_vm *vm, const struct avcpu_memory_region *r)
 {
-	struct avcpu_memslot *slot;
-	unsigned int gup_flags = FOLL_LONGTERM;
+	struct mm_struct *mm = current->mm;
 	int ret;
 
-	if (r->slot >= AVCPU_MAX_MEM_SLOTS || r->flags & ~AVCPU_MEM_READONLY)
-		return -EINVAL;
-	slot = &vm->slots[r->slot];
-	if (!r->memory_size) {
-		if (!slot->size)
-			return -ENOENT;
-		avcpu_memslot_release(vm, slot);
-		return 0;
-	}
 	if ((r->guest_phys_addr | r->memory_size | r->userspace_addr) & ~PAGE_MASK)
 		return -EINVAL;
 	if (r->guest_phys_addr + r->memory_size < r->guest_phys_addr ||
@@ -258,74 +389,89 @@ static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memor
 		return -ERANGE;
 	if (!access_ok((void __user *)r->userspace_addr, r->memory_size))
 		return -EFAULT;
-	if (slot->size)
+	if (vm->slots[r->slot].size)
 		return -EBUSY;
 	if (avcpu_memslot_overlaps(vm, r->guest_phys_addr, r->memory_size) ||
 	    avcpu_vgic_overlaps(vm, r->guest_phys_addr, r->memory_size))
 		return -EEXIST;
+	/* Each fault checks its pages' VMAs again: they may change in between. */
+	mmap_read_lock(mm);
+	ret = avcpu_check_vmas(mm, r->userspace_addr, r->userspace_addr + r->memory_size,
+			       !(r->flags & AVCPU_MEM_READONLY));
+	mmap_read_unlock(mm);
+	return ret;
+}
 
-	slot->npages = r->memory_size >> PAGE_SHIFT;
-	/* Pinned memory counts against RLIMIT_MEMLOCK (unless CAP_IPC_LOCK). */
-	ret = account_locked_vm(vm->mm, slot->npages, true);
-	if (ret) {
-		slot->npages = 0;
-		return ret;
+/*
+ * A new slot records the range and pins nothing: its pages are pinned and mapped when the
+ * guest first touches them (avcpu_vm_stage2_fault()), or all at once with
+ * AVCPU_MEM_PREFAULT. RLIMIT_MEMLOCK (unless CAP_IPC_LOCK) is charged for the whole slot
+ * now, the most it can pin, so that no guest access can fail on the limit later.
+ */
+static int avcpu_set_memory_region(struct avcpu_vm *vm, const struct avcpu_memory_region *r)
+{
+	struct avcpu_memslot *slot;
+	unsigned long npages;
+	int ret;
+
+	if (r->slot >= AVCPU_MAX_MEM_SLOTS || r->flags & ~AVCPU_MEM_FLAGS)
+		return -EINVAL;
+	slot = &vm->slots[r->slot];
+	if (!r->memory_size) {
+		if (!slot->size)
+			return -ENOENT;
+		avcpu_memslot_release(vm, slot);
+		return 0;
 	}
-	slot->pages = kvmalloc_array(slot->npages, sizeof(*slot->pages),
-				     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!slot->pages) {
-		account_locked_vm(vm->mm, slot->npages, false);
-		slot->npages = 0;
+	ret = avcpu_memslot_check(vm, r);
+	if (ret)
+		return ret;
+	npages = r->memory_size >> PAGE_SHIFT;
+	ret = account_locked_vm(vm->mm, npages, true);
+	if (ret)
+		return ret;
+	slot->chunks = kvcalloc(DIV_ROUND_UP(npages, AVCPU_CHUNK_PAGES), sizeof(*slot->chunks),
+				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!slot->chunks) {
+		account_locked_vm(vm->mm, npages, false);
 		return -ENOMEM;
 	}
-	if (!(r->flags & AVCPU_MEM_READONLY))
-		gup_flags |= FOLL_WRITE;
+	slot->npages = npages;
 	slot->flags = r->flags;
-	ret = avcpu_memslot_pin(slot, r->userspace_addr, gup_flags);
-	if (ret) {
-		account_locked_vm(vm->mm, slot->npages, false);
-		kvfree(slot->pages);
-		memset(slot, 0, sizeof(*slot));
-		return ret;
-	}
 	slot->gpa = r->guest_phys_addr;
-	slot->size = r->memory_size;
 	slot->uaddr = r->userspace_addr;
-	/*
-	 * A guest with its MMU (or caches) off reads memory, not the caches: whatever the
-	 * pages held before, and whatever the VMM just wrote, must be in memory first.
-	 */
-	avcpu_memslot_clean(slot);
-	asm volatile("ic ialluis" : : : "memory");
-	dsb(ish);
-	isb();
-	ret = avcpu_memslot_map(vm, slot);
-	if (ret) {
+	/* Last: avcpu_vm_stage2_fault() looks at the slots without the lock first. */
+	WRITE_ONCE(slot->size, r->memory_size);
+	WRITE_ONCE(vm->slots_used, vm->slots_used | BIT(r->slot));
+	if (!(r->flags & AVCPU_MEM_PREFAULT))
+		return 0;
+	ret = avcpu_memslot_fault_in(vm, slot, 0, npages);
+	if (ret)
 		avcpu_memslot_release(vm, slot);
-		return ret;
-	}
-	dsb(ishst);
-	return 0;
+	return ret;
 }
 
 long avcpu_vm_translate(struct avcpu_vm *vm, struct avcpu_translation __user *arg)
 {
+	const struct avcpu_memslot *slot;
 	struct avcpu_translation t;
 	unsigned int level = 0;
-	u64 desc;
 
 	if (copy_from_user(&t, arg, sizeof(t)))
 		return -EFAULT;
-	mutex_lock(&vm->lock);
-	desc = avcpu_pgt_lookup(&vm->s2, t.guest_phys_addr, &level);
-	mutex_unlock(&vm->lock);
-	t.level = level;
 	t.flags = 0;
-	if (desc) {
+	t.level = 0;
+	mutex_lock(&vm->lock);
+	slot = avcpu_memslot_find(vm, t.guest_phys_addr);
+	if (slot) {
 		t.flags |= AVCPU_TRANSLATE_MAPPED;
-		if (desc & AVCPU_S2AP_W)
+		if (!(slot->flags & AVCPU_MEM_READONLY))
 			t.flags |= AVCPU_TRANSLATE_WRITABLE;
+		/* Level 0 until the guest first touches the page. */
+		if (avcpu_pgt_lookup(&vm->s2, t.guest_phys_addr, &level))
+			t.level = level;
 	}
+	mutex_unlock(&vm->lock);
 	return copy_to_user(arg, &t, sizeof(t)) ? -EFAULT : 0;
 }
 

@@ -75,7 +75,7 @@ long avcpu_vm_get_stats(struct avcpu_vm *vm, void __user *arg)
 		if (!vm->slots[i].size)
 			continue;
 		vs.memory_slots++;
-		vs.memory_bytes += vm->slots[i].size;
+		vs.memory_bytes += (u64)vm->slots[i].pinned << PAGE_SHIFT;
 	}
 	vs.stage2_tables = vm->s2.tables;
 	mutex_unlock(&vm->lock);

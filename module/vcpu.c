@@ -298,6 +298,14 @@ static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
 		}
 		trace_avcpu_exit(vm->vmid, vcpu->id, vcpu->ctx->exit.reason, vcpu->ctx->exit.esr,
 				 vcpu->ctx->pc, avcpu_exit_ipa(&vcpu->ctx->exit));
+		/* Guest memory is mapped on first touch (memslot.c). */
+		ret = avcpu_vm_stage2_fault(vm, vcpu->ctx, vcpu->id);
+		if (ret < 0)
+			break;
+		if (ret) {
+			ret = 0;
+			continue;
+		}
 		if (avcpu_vcpu_handle_exit(vcpu) == AVCPU_ACTION_USER) {
 			/* pending is ours; run->exit_reason is userspace's page. */
 			if (vcpu->pending < AVCPU_EXIT_MAX)

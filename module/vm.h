@@ -29,6 +29,7 @@ struct avcpu_vm {
 	struct avcpu_pgt s2;
 	u64 vtcr, vttbr;		/* vttbr without a VMID: entries add it */
 	struct avcpu_memslot slots[AVCPU_MAX_MEM_SLOTS];
+	unsigned long slots_used;	/* bit n: slots[n] exists (memslot.c) */
 	struct avcpu_vcpu *vcpus[AVCPU_MAX_VCPUS];
 	u64 vcpus_created;		/* ever: config and SMC policy are fixed after one */
 	int __percpu *last_vcpu_ran;	/* per CPU: id of the vCPU of this VM that ran there */

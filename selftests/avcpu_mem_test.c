@@ -301,10 +301,13 @@ TEST_F(mem, deleted_slots_free_their_stage2_tables)
 	ASSERT_NE(NULL, p);
 	vm = ioctl(self->dev, AVCPU_CREATE_VM, 0);
 	ASSERT_LE(0, vm);
-	/* 2000 distinct 2 MiB regions: 4000 MiB, within the smallest (32-bit) IPA space. */
+	/*
+	 * 2000 distinct 2 MiB regions: 4000 MiB, within the smallest (32-bit) IPA space.
+	 * Prefaulted: mapped (with its tables) as soon as it exists.
+	 */
 	for (i = 0; i < 2000; i++) {
 		gpa = (uint64_t)i * 2 * MIB;
-		ASSERT_EQ(0, set_region(vm, 0, 0, gpa, 4 * KIB, p));
+		ASSERT_EQ(0, set_region(vm, 0, AVCPU_MEM_PREFAULT, gpa, 4 * KIB, p));
 		ASSERT_EQ(0, ioctl(vm, AVCPU_GET_VM_STATS, &st));
 		if (st.stage2_tables > most)
 			most = st.stage2_tables;
@@ -381,7 +384,7 @@ TEST_F(mem, unanswered_tlb_flushes_move_cpu_or_leak)
 	code[2] = A64_B_BACK_8;
 	vm = ioctl(self->dev, AVCPU_CREATE_VM, 0);
 	ASSERT_LE(0, vm);
-	ASSERT_EQ(0, set_region(vm, 0, 0, 0, size, code));
+	ASSERT_EQ(0, set_region(vm, 0, AVCPU_MEM_PREFAULT, 0, size, code));
 	vcpu = ioctl(vm, AVCPU_CREATE_VCPU, 0);
 	ASSERT_LE(0, vcpu);
 	run = mmap(NULL, 4 * KIB, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
@@ -398,11 +401,14 @@ TEST_F(mem, unanswered_tlb_flushes_move_cpu_or_leak)
 		EXPECT_EQ(leaked, read_debugfs_long("leaked_pages"));
 		avcpu_kmsg_since(&seq, log, sizeof(log));
 		EXPECT_NE(NULL, strstr(log, "did not answer a TLB flush, CPU"));
-		ASSERT_EQ(0, set_region(vm, 0, 0, 0, size, code));
+		ASSERT_EQ(0, set_region(vm, 0, AVCPU_MEM_PREFAULT, 0, size, code));
 		ASSERT_EQ(0, run_vm_once(vcpu, run, 7));
 	}
 
-	/* No CPU answers: the slot goes, its pages stay pinned for good; so does a vCPU's. */
+	/*
+	 * No CPU answers: the slot goes, its pages (all 16: prefaulted) stay pinned for good;
+	 * so does a vCPU's.
+	 */
 	ASSERT_EQ(0, write_debugfs("flush_fault", "2"));
 	EXPECT_EQ(0, set_region(vm, 0, 0, 0, 0, NULL));
 	munmap(run, 4 * KIB);
@@ -430,7 +436,8 @@ FIXTURE_TEARDOWN(big)
 }
 
 /*
- * Pinning, cleaning, mapping and unpinning a large slot yield the CPU (the log judge fails
+ * Pinning, cleaning, mapping and unpinning a large slot all at once (AVCPU_MEM_PREFAULT)
+ * yield the CPU (the log judge fails
  * the boot on a soft lockup or RCU stall): 256 MiB (65536 pages) in make test, 1 GiB at
  * soak depth, where TCG's cache maintenance of every page takes minutes.
  */
@@ -451,7 +458,7 @@ TEST_F_TIMEOUT(big, large_slot_added_and_deleted, 600)
 	ASSERT_NE(MAP_FAILED, p);
 	vm = ioctl(self->dev, AVCPU_CREATE_VM, 0);
 	ASSERT_LE(0, vm);
-	ASSERT_EQ(0, set_region(vm, 0, 0, GIB, size, p));
+	ASSERT_EQ(0, set_region(vm, 0, AVCPU_MEM_PREFAULT, GIB, size, p));
 	ASSERT_EQ(0, ioctl(vm, AVCPU_GET_VM_STATS, &st));
 	EXPECT_EQ(size, st.memory_bytes);
 	EXPECT_EQ(0, set_region(vm, 0, 0, 0, 0, NULL));

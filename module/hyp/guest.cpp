@@ -319,8 +319,8 @@ avcpu_exit_action handle_exit(avcpu_vcpu_ctx &ctx, uint64_t kind)
 			decode_unhandled(ctx, esr, FarEl2::read(), HpfarEl2::read());
 			return AVCPU_ACTION_HOST;
 		}
-		inject_external_fetch_abort(ctx, FarEl2::read());
-		return AVCPU_ACTION_RESUME;
+		decode_fetch_fault(ctx, esr, FarEl2::read(), HpfarEl2::read());
+		return AVCPU_ACTION_HOST;
 	case ExceptionClass::smc64:
 		return handle_smc(ctx, esr);
 	case ExceptionClass::sys64:
@@ -488,6 +488,9 @@ CallResult vcpu_run(uint64_t ctx_pa)
 		break;
 	case VCPU_COMPLETE_UNDEF:
 		inject_undef(ctx);
+		break;
+	case VCPU_COMPLETE_FETCH_ABORT:
+		inject_external_fetch_abort(ctx, ctx.complete_value);
 		break;
 	}
 	ctx.complete = VCPU_COMPLETE_NONE;

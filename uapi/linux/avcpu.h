@@ -56,6 +56,7 @@ struct avcpu_memory_region {
 	__u64 userspace_addr;
 };
 #define AVCPU_MEM_READONLY	(1U << 0)
+#define AVCPU_MEM_PREFAULT	(1U << 1)	/* pin and map it all now, not on first touch */
 
 #define AVCPU_SET_MEMORY_REGION	_IOW(AVCPUIO, 0x10, struct avcpu_memory_region)
 #define AVCPU_CREATE_VCPU	_IO(AVCPUIO, 0x11)	/* arg: vCPU id; returns a vCPU fd */

@@ -209,6 +209,34 @@ TEST(ExternalAbort, UnbackedFetchesOnly)
 	EXPECT_EQ(0x20ULL << 26 | 1ULL << 25 | 0x10, external_fetch_abort_esr(0x0));
 }
 
+TEST(FetchFault, HandedToTheHostWithTheFaultAddresses)
+{
+	auto ctx = make_ctx();
+	const uint64_t esr = esr_of(0x20, 0x07 | 1u << 7); // level-3 translation fault, S1PTW
+	decode_fetch_fault(ctx, esr, 0xffff000012345678ULL, 0x40001230ULL);
+	EXPECT_EQ(uint32_t(HYP_EXIT_FETCH_FAULT), ctx.exit.reason);
+	EXPECT_GE(ctx.exit.reason, uint32_t(AVCPU_EXIT_MAX)) << "never a userspace exit";
+	EXPECT_EQ(esr, ctx.exit.esr);
+	EXPECT_EQ(0xffff000012345678ULL, ctx.exit.far);
+	EXPECT_EQ(0x40001230ULL, ctx.exit.hpfar);
+	// The IPA the host maps or rejects: HPFAR's page, FAR's offset.
+	EXPECT_EQ(0x4000123678ULL, fault_ipa(ctx.exit.hpfar, ctx.exit.far));
+	EXPECT_EQ(0x40001000ULL, ctx.pc) << "the fetch is retried or aborted, not stepped over";
+}
+
+TEST(DecodeDataAbort, StageOneWalkFaultKeepsTheTablesIpa)
+{
+	auto ctx = make_ctx();
+	// A load whose stage-1 walk took a stage-2 translation fault (S1PTW, bit 7): an
+	// exception exit, which the host maps when the table is guest memory.
+	decode_data_abort(ctx,
+			  esr_of(0x24, da_iss(false, 0, false, 0, false, false, 0x06) | 1 << 7),
+			  0x1000, 0x40000100ULL);
+	EXPECT_EQ(uint32_t(AVCPU_EXIT_EXCEPTION), ctx.exit.reason);
+	EXPECT_EQ(0x40000100ULL, ctx.exit.hpfar);
+	EXPECT_EQ(0x4000010000ULL, fault_ipa(ctx.exit.hpfar, 0));
+}
+
 TEST(IdRegisters, AArch64OnlyAndFeaturesNotHandledHidden)
 {
 	// A Cortex-A72-like PFR0: EL0 and EL1 AArch32-capable (2), RAS v1 (1), GICv3 (1).

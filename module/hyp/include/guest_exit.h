@@ -72,10 +72,12 @@ constexpr bool is_unbacked_cache_maintenance(uint64_t esr)
 	       (is_translation_fault(da.status()) || is_permission_fault(da.status()));
 }
 
-// Fills ctx.exit for a stage-2 data abort. Guest memory is mapped in full while a slot
-// exists, so a translation fault is an access outside guest memory and a permission
-// fault a write to read-only memory: both are MMIO. Anything else (a stage-1 walk that
-// left guest memory, external aborts, ...) is an exception exit.
+// Fills ctx.exit for a stage-2 data abort. A translation fault is an access outside the
+// memory mapped so far and a permission fault a write to read-only memory: both are
+// decoded as MMIO. Guest memory is mapped on first touch, so the host looks at every
+// translation fault (these and a stage-1 walk's, an exception exit here) before userspace
+// does: one inside a memory slot is mapped and the guest resumes at the same instruction.
+// Anything else (external aborts, ...) is an exception exit.
 inline void decode_data_abort(avcpu_vcpu_ctx &ctx, uint64_t esr, uint64_t far, uint64_t hpfar)
 {
 	DataAbort da{Syndrome{esr}.iss()};
@@ -413,11 +415,13 @@ constexpr ExceptionEntry el1_exception_entry(uint64_t pstate, uint64_t vbar, uin
 // An UNDEFINED instruction as the guest's EL1 sees it: EC 0 (unknown), IL set.
 constexpr uint64_t undef_esr = 1ULL << 25;
 
-// An instruction fetch from a guest physical address with neither memory nor a device
-// behind it (a stage-2 translation fault; guest memory is mapped in full while its slot
-// exists): the guest takes a synchronous external abort, as on a machine whose bus
-// answers such a fetch with an error (Arm ARM D24.2.43 ESR_ELx: EC 0x20 from EL0 or 0x21
-// from EL1, IL set, IFSC 0b010000), instead of a run that cannot go on.
+// An instruction fetch (or its stage-1 walk) that took a stage-2 translation fault: guest
+// memory not mapped yet, or nothing at all there. EL2 cannot tell (the slots are the
+// host's), so it hands the fault to the host (decode_fetch_fault()). Guest memory is
+// mapped and the fetch retried; a fetch from neither memory nor a device makes the guest
+// take a synchronous external abort on the next entry, as on a machine whose bus answers
+// such a fetch with an error (Arm ARM D24.2.43 ESR_ELx: EC 0x20 from EL0 or 0x21 from EL1,
+// IL set, IFSC 0b010000), instead of a run that cannot go on.
 constexpr unsigned ifsc_external_abort = 0x10;
 
 constexpr bool is_unbacked_fetch(uint64_t esr)
@@ -425,6 +429,17 @@ constexpr bool is_unbacked_fetch(uint64_t esr)
 	Syndrome s{esr};
 	return s.ec() == ExceptionClass::instruction_abort_lower &&
 	       is_translation_fault(DataAbort{s.iss()}.status());
+}
+
+// Fills ctx.exit for such a fetch: the host needs the IPA (HPFAR_EL2, valid for stage-2
+// translation faults, the stage-1 walk's too: Arm ARM D23.2.62) and, to inject the
+// abort, the virtual address (FAR_EL2).
+inline void decode_fetch_fault(avcpu_vcpu_ctx &ctx, uint64_t esr, uint64_t far, uint64_t hpfar)
+{
+	ctx.exit.reason = HYP_EXIT_FETCH_FAULT;
+	ctx.exit.esr = esr;
+	ctx.exit.far = far;
+	ctx.exit.hpfar = hpfar;
 }
 
 constexpr uint64_t external_fetch_abort_esr(uint64_t pstate)

@@ -246,6 +246,12 @@ enum avcpu_hyp_exit_reason {
 	HYP_EXIT_WFE,			/* WFE (PC already past it): the host yields */
 	HYP_EXIT_HOST_SERROR,		/* EL2-internal: an uncontainable SError, run fails EFAULT */
 	/*
+	 * An instruction fetch that took a stage-2 translation fault (esr, far, hpfar set):
+	 * guest memory not mapped yet, which the host maps, or nothing there, for which the
+	 * host has the next entry inject an external abort (VCPU_COMPLETE_FETCH_ABORT).
+	 */
+	HYP_EXIT_FETCH_FAULT,
+	/*
 	 * Others are the uapi's AVCPU_EXIT_* values, decoded at EL2. HYPERCALL covers SMCs
 	 * too (hypercall.smc set, PC already past the SMC); SYSREG is an MSR/MRS left to
 	 * the host.
@@ -301,6 +307,7 @@ struct avcpu_hyp_exit {
 #define VCPU_COMPLETE_MMIO	1	/* a read gets complete_value; PC past the access */
 #define VCPU_COMPLETE_SYSREG	2	/* an MRS gets complete_value; PC past the MSR/MRS */
 #define VCPU_COMPLETE_UNDEF	3	/* the trapped instruction is UNDEFINED in the guest */
+#define VCPU_COMPLETE_FETCH_ABORT 4	/* an external fetch abort, FAR_EL1 = complete_value */
 
 /* avcpu_vcpu_ctx.flags */
 #define VCPU_FLAG_FLUSH_STAGE1	(1ULL << 0)	/* another vCPU of this VM ran here last */
