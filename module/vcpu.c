@@ -40,6 +40,12 @@ static u64 avcpu_exit_ipa(const struct avcpu_hyp_exit *e)
 		       e->mmio.ipa : 0;
 }
 
+/* An exit userspace would have seen, resolved by mapping guest memory, is the kernel's. */
+static u32 avcpu_exit_traced_reason(const struct avcpu_hyp_exit *e, int mapped)
+{
+	return mapped > 0 && e->reason < AVCPU_EXIT_MAX ? HYP_EXIT_STAGE2_MAP : e->reason;
+}
+
 /* After the guest left: handled in the kernel (the guest resumes) or to userspace? */
 static enum avcpu_exit_action avcpu_vcpu_handle_exit(struct avcpu_vcpu *vcpu)
 {
@@ -296,10 +302,10 @@ static long avcpu_vcpu_run(struct avcpu_vcpu *vcpu)
 			ret = -EINVAL;
 			break;
 		}
-		trace_avcpu_exit(vm->vmid, vcpu->id, vcpu->ctx->exit.reason, vcpu->ctx->exit.esr,
-				 vcpu->ctx->pc, avcpu_exit_ipa(&vcpu->ctx->exit));
-		/* Guest memory is mapped on first touch (memslot.c). */
+		/* Guest memory is mapped on first touch (memslot_fault.c). */
 		ret = avcpu_vm_stage2_fault(vm, vcpu->ctx, vcpu->id);
+		trace_avcpu_exit(vm->vmid, vcpu->id, avcpu_exit_traced_reason(&vcpu->ctx->exit, ret),
+				 vcpu->ctx->exit.esr, vcpu->ctx->pc, avcpu_exit_ipa(&vcpu->ctx->exit));
 		if (ret < 0)
 			break;
 		if (ret) {

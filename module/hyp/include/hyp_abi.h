@@ -252,6 +252,11 @@ enum avcpu_hyp_exit_reason {
 	 */
 	HYP_EXIT_FETCH_FAULT,
 	/*
+	 * Never from EL2: the host's name, in its trace, for a data abort EL2 decoded as
+	 * MMIO that was guest memory mapped on first touch instead.
+	 */
+	HYP_EXIT_STAGE2_MAP,
+	/*
 	 * Others are the uapi's AVCPU_EXIT_* values, decoded at EL2. HYPERCALL covers SMCs
 	 * too (hypercall.smc set, PC already past the SMC); SYSREG is an MSR/MRS left to
 	 * the host.
