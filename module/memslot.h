@@ -5,6 +5,10 @@
 #include <linux/compiler_types.h>
 #include <linux/types.h>
 
+#include <uapi/linux/avcpu.h>
+
+#include "hyp/include/hyp_abi.h"
+
 #define AVCPU_MAX_MEM_SLOTS	32
 
 /* One AVCPU_SET_MEMORY_REGION slot of a VM (memslot.c). */
@@ -51,7 +55,22 @@ long avcpu_vm_translate(struct avcpu_vm *vm, struct avcpu_translation __user *ar
  * fault was handled), 0 when the exit goes on as decoded, or a negative errno when the
  * VMM's memory behind the slot cannot be pinned any more (RUN fails with it).
  */
-int avcpu_vm_stage2_fault(struct avcpu_vm *vm, struct avcpu_vcpu_ctx *ctx, unsigned int vcpu_id);
+int avcpu_vm_abort_fault(struct avcpu_vm *vm, struct avcpu_vcpu_ctx *ctx, unsigned int vcpu_id);
+
+static inline int avcpu_vm_stage2_fault(struct avcpu_vm *vm, struct avcpu_vcpu_ctx *ctx,
+					unsigned int vcpu_id)
+{
+	/* Only an abort can be one: every other exit (the hot ones) skips the call. */
+	switch (ctx->exit.reason) {
+	case AVCPU_EXIT_MMIO:
+	case AVCPU_EXIT_MMIO_NO_SYNDROME:
+	case AVCPU_EXIT_EXCEPTION:
+	case HYP_EXIT_FETCH_FAULT:
+		return avcpu_vm_abort_fault(vm, ctx, vcpu_id);
+	default:
+		return 0;
+	}
+}
 
 /* Between memslot.c and memslot_fault.c, vm->lock held: pages[first, first + n). */
 int avcpu_memslot_pin(struct avcpu_memslot *slot, unsigned long first, unsigned long n);

@@ -74,20 +74,14 @@ static int avcpu_memslot_fault(struct avcpu_vm *vm, struct avcpu_memslot *slot,
 	return 0;
 }
 
-/* Stage-2 translation faults, whose HPFAR_EL2 is valid (Arm ARM D23.2.62). */
+/*
+ * An abort exit (avcpu_vm_stage2_fault() let only those through) that is a stage-2
+ * translation fault, whose HPFAR_EL2 is valid (Arm ARM D23.2.62).
+ */
 static bool avcpu_exit_is_s2_translation_fault(const struct avcpu_hyp_exit *e)
 {
 	u32 ec = ESR_ELx_EC(e->esr);
 
-	switch (e->reason) {
-	case AVCPU_EXIT_MMIO:
-	case AVCPU_EXIT_MMIO_NO_SYNDROME:
-	case AVCPU_EXIT_EXCEPTION:
-	case HYP_EXIT_FETCH_FAULT:
-		break;
-	default:
-		return false;
-	}
 	return (ec == ESR_ELx_EC_DABT_LOW || ec == ESR_ELx_EC_IABT_LOW) &&
 	       (e->esr & ESR_ELx_FSC_TYPE) == ESR_ELx_FSC_FAULT;
 }
@@ -134,7 +128,7 @@ static int avcpu_vm_map_gpa(struct avcpu_vm *vm, u64 gpa, unsigned int vcpu_id)
 	return ret;
 }
 
-int avcpu_vm_stage2_fault(struct avcpu_vm *vm, struct avcpu_vcpu_ctx *ctx, unsigned int vcpu_id)
+int avcpu_vm_abort_fault(struct avcpu_vm *vm, struct avcpu_vcpu_ctx *ctx, unsigned int vcpu_id)
 {
 	const struct avcpu_hyp_exit *e = &ctx->exit;
 	/* HPFAR_EL2.FIPA is IPA[51:12] at bits [43:4]: the faulting page. */

@@ -163,6 +163,23 @@ void avcpu_psci_call(const struct avcpu_psci_vm *vm, u32 fn, u64 a1, u64 a2, u64
 	}
 }
 
+bool avcpu_psci_is_stateless(u32 w0)
+{
+	u32 fn = avcpu_smccc_function(w0);
+
+	if (!avcpu_psci_is_call(fn))
+		return false;
+	switch (fn & ~PSCI_FN_SMC64) {
+	case PSCI_FN_VERSION:
+	case PSCI_FN_FEATURES:
+	case PSCI_FN_MIGRATE_INFO_TYPE:
+	case PSCI_FN_CPU_SUSPEND:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /*
  * Within PSCI's function IDs only these queries may be forwarded: everything else there
  * changes power state or platform behaviour (CPU_SUSPEND, SET_SUSPEND_MODE, MEM_PROTECT,

@@ -96,6 +96,12 @@ static inline u32 avcpu_smccc_function(u32 w0)
 /* Whether W0 names a PSCI function (the hint bit dropped). */
 bool avcpu_psci_is_call(u32 w0);
 
+/*
+ * Whether the call's decision reads no VM state (no vCPU looked up) and its action changes
+ * none (VERSION, FEATURES, MIGRATE_INFO_TYPE, CPU_SUSPEND): it needs no lock.
+ */
+bool avcpu_psci_is_stateless(u32 w0);
+
 /* Decides a PSCI call fn(a1, a2, a3). */
 void avcpu_psci_call(const struct avcpu_psci_vm *vm, u32 fn, u64 a1, u64 a2, u64 a3,
 		     struct avcpu_psci_result *res);

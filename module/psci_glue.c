@@ -139,16 +139,22 @@ enum avcpu_exit_action avcpu_vcpu_psci(struct avcpu_vcpu *vcpu)
 	struct avcpu_psci_result res;
 	enum avcpu_exit_action action;
 
-	mutex_lock(&vm->lock);
-	if (vm->config & AVCPU_VM_PSCI_USER) {
-		action = avcpu_psci_user(vcpu, fn);
+	/* vm->config is fixed once vCPUs exist: read without the lock. */
+	if (!(vm->config & AVCPU_VM_PSCI_USER) && avcpu_psci_is_stateless(fn)) {
+		avcpu_psci_call(&ops, fn, x[1], x[2], x[3], &res);
+		action = AVCPU_ACTION_RESUME;
+	} else {
+		mutex_lock(&vm->lock);
+		if (vm->config & AVCPU_VM_PSCI_USER) {
+			action = avcpu_psci_user(vcpu, fn);
+			mutex_unlock(&vm->lock);
+			return action;
+		}
+		avcpu_psci_call(&ops, fn, x[1], x[2], x[3], &res);
+		action = avcpu_psci_apply(vcpu, &res);
 		mutex_unlock(&vm->lock);
-		return action;
 	}
-	avcpu_psci_call(&ops, fn, x[1], x[2], x[3], &res);
 	vcpu->stats.psci_calls++;
-	action = avcpu_psci_apply(vcpu, &res);
-	mutex_unlock(&vm->lock);
 
 	trace_avcpu_psci(vcpu->id, fn, x[1], res.ret);
 	x[0] = (u64)res.ret;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <stdexcept>
 
 extern "C" {
 #include "psci.h"
@@ -122,6 +123,38 @@ TEST(Psci, FeaturesAndUnknown)
 	EXPECT_EQ(PSCI_RET_NOT_SUPPORTED, call(vm, PSCI_FN_CPU_FREEZE).ret);
 	EXPECT_FALSE(avcpu_psci_is_call(0x84000020));
 	EXPECT_TRUE(avcpu_psci_is_call(0xc4000003));
+}
+
+// The calls the kernel serves without vm->lock: their decisions look up no vCPU and ask
+// for nothing but a suspend, whatever the arguments.
+TEST(Psci, StatelessCallsTouchNoVmState)
+{
+	avcpu_psci_vm trap{};
+	trap.find_vcpu = [](void *, u64) -> int { throw std::logic_error("find_vcpu"); };
+	trap.affinity_state = [](void *, int) -> int { throw std::logic_error("affinity"); };
+	trap.in_guest_memory = [](void *, u64) -> bool { throw std::logic_error("memory"); };
+	unsigned stateless = 0;
+	for (u32 id = 0x84000000; id <= 0x8400001f; id++) {
+		for (u32 fn : {id, smc64(id), id | SMCCC_SVE_HINT}) {
+			if (!avcpu_psci_is_stateless(fn))
+				continue;
+			stateless++;
+			for (u64 a : {0ULL, 1ULL, 0x100ULL, 0x84000003ULL, ~0ULL}) {
+				avcpu_psci_result r{};
+				EXPECT_NO_THROW(avcpu_psci_call(&trap, fn, a, a, a, &r)) << fn;
+				EXPECT_TRUE(r.action == PSCI_ACT_NONE ||
+					    r.action == PSCI_ACT_SUSPEND)
+					<< std::hex << fn;
+			}
+		}
+	}
+	// VERSION, FEATURES, MIGRATE_INFO_TYPE, CPU_SUSPEND in each form tried (an SMC64 form
+	// that does not exist is answered NOT_SUPPORTED, stateless too).
+	EXPECT_EQ(12U, stateless);
+	EXPECT_FALSE(avcpu_psci_is_stateless(PSCI_FN_CPU_ON));
+	EXPECT_FALSE(avcpu_psci_is_stateless(PSCI_FN_AFFINITY_INFO));
+	EXPECT_FALSE(avcpu_psci_is_stateless(PSCI_FN_SYSTEM_OFF));
+	EXPECT_FALSE(avcpu_psci_is_stateless(0x82000000));
 }
 
 TEST(Psci, PowerRangesCannotBeForwarded)
