@@ -196,7 +196,11 @@ static bool avcpu_vma_backs_writable_slot(struct vm_area_struct *vma)
 	       (vma->vm_file && file_inode(vma->vm_file)->i_sb->s_magic == TMPFS_MAGIC);
 }
 
-/* Called with mmap_lock held for reading: every page of the range is in a VMA, of a kind. */
+/*
+ * Called with mmap_lock held for reading: every page of the range is in a VMA that can be
+ * pinned (readable, writable for a writable slot, not raw PFNs or I/O: EFAULT, what the
+ * pin would answer at the first touch), of a kind.
+ */
 static int avcpu_check_vmas(struct mm_struct *mm, unsigned long start, unsigned long end,
 			    bool writable)
 {
@@ -204,7 +208,9 @@ static int avcpu_check_vmas(struct mm_struct *mm, unsigned long start, unsigned 
 
 	while (start < end) {
 		vma = find_vma(mm, start);
-		if (!vma || vma->vm_start > start)
+		if (!vma || vma->vm_start > start || !(vma->vm_flags & VM_READ) ||
+		    (writable && !(vma->vm_flags & VM_WRITE)) ||
+		    vma->vm_flags & (VM_IO | VM_PFNMAP))
 			return -EFAULT;
 		if (writable && !avcpu_vma_backs_writable_slot(vma))
 			return -EINVAL;

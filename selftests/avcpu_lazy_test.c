@@ -265,4 +265,24 @@ TEST_F(lazy, prefault_pins_and_maps_up_front)
 	EXPECT_EQ(-EINVAL, set_data_slot(&self->t, 1U << 31, size, self->data));
 }
 
+/*
+ * Memory that could never be pinned is refused when the slot is added, not at the
+ * guest's first touch: a writable slot over a read-only mapping, a slot over memory
+ * that cannot be read. A read-only slot over read-only memory is fine.
+ */
+TEST_F(lazy, unpinnable_backing_refused_up_front)
+{
+	size_t len = 64 * 4096;
+
+	RETURN_IF_SKIPPED();
+	ASSERT_EQ(0, mprotect(self->data, len, PROT_READ));
+	EXPECT_EQ(-EFAULT, set_data_slot(&self->t, 0, len, self->data));
+	EXPECT_EQ(0, set_data_slot(&self->t, AVCPU_MEM_READONLY, len, self->data));
+	EXPECT_EQ(0, set_data_slot(&self->t, 0, 0, NULL));
+	ASSERT_EQ(0, mprotect(self->data, len, PROT_NONE));
+	EXPECT_EQ(-EFAULT, set_data_slot(&self->t, AVCPU_MEM_READONLY, len, self->data));
+	ASSERT_EQ(0, mprotect(self->data, len, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(0, memory_bytes(_metadata, &self->t));
+}
+
 TEST_HARNESS_MAIN
