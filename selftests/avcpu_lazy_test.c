@@ -53,15 +53,7 @@ FIXTURE_TEARDOWN(lazy)
 
 static int set_data_slot(struct test_vm *t, uint32_t flags, uint64_t size, void *hva)
 {
-	struct avcpu_memory_region r = {
-		.slot = DATA_SLOT,
-		.flags = flags,
-		.guest_phys_addr = LAZY_DATA_GPA,
-		.memory_size = size,
-		.userspace_addr = (uintptr_t)hva,
-	};
-
-	return ioctl(t->fd, AVCPU_SET_MEMORY_REGION, &r) ? -errno : 0;
+	return test_set_region(t, DATA_SLOT, LAZY_DATA_GPA, size, hva, flags);
 }
 
 static uint64_t memory_bytes(struct __test_metadata *_metadata, struct test_vm *t)

@@ -16,8 +16,8 @@ extern char __executable_start[], _end[];
 
 #define PAGE 4096UL
 
-static int set_region(struct test_vm *t, uint32_t slot, uint64_t gpa, uint64_t size,
-		      void *hva, uint32_t flags)
+int test_set_region(struct test_vm *t, uint32_t slot, uint64_t gpa, uint64_t size, void *hva,
+		    uint32_t flags)
 {
 	struct avcpu_memory_region r = {
 		.slot = slot,
@@ -86,9 +86,9 @@ int test_vm_create(struct test_vm *t)
 		return -ENOMEM;
 	/* The guest's copy of the binary as it is now: each loaded segment, not the holes. */
 	dl_iterate_phdr(copy_segments, t);
-	ret = set_region(t, 0, t->image_gpa, t->image_size, t->image, 0);
+	ret = test_set_region(t, 0, t->image_gpa, t->image_size, t->image, 0);
 	if (!ret)
-		ret = set_region(t, 1, GUEST_STACK_GPA, GUEST_STACK_SLOT_SIZE, t->stacks, 0);
+		ret = test_set_region(t, 1, GUEST_STACK_GPA, GUEST_STACK_SLOT_SIZE, t->stacks, 0);
 	return ret;
 }
 

@@ -26,6 +26,9 @@ struct test_vm {
 
 /* Opens /dev/avcpu and sets up the VM (slot 0: the binary, slot 1: stacks); 0 or -errno. */
 int test_vm_create(struct test_vm *t);
+/* AVCPU_SET_MEMORY_REGION: 0 or -errno. */
+int test_set_region(struct test_vm *t, uint32_t slot, uint64_t gpa, uint64_t size, void *hva,
+		    uint32_t flags);
 void test_vm_destroy(struct test_vm *t);
 
 /* Adds vCPU n entering fn(arg) with its own stack; returns 0 or -errno. */
